@@ -1,0 +1,372 @@
+using Microsoft.Extensions.Logging;
+using XMail.Fast.Core.Config;
+using XMail.Fast.Core.Matching;
+using XMail.Fast.Core.Security;
+using XMail.Fast.Core.Tab;
+
+namespace XMail.Fast.Core.Accounts;
+
+/// <summary>
+/// Domains, users, aliases, alias domains, external aliases and mailing lists of one MailRoot.
+/// Reads are lock-free snapshots that follow the files on disk (hand edits included); writes are
+/// serialized, rewrite the table atomically and refresh the snapshot at once.
+/// </summary>
+public sealed class AccountStore
+{
+    private readonly MailRoot _root;
+    private readonly ILogger? _log;
+    private readonly object _write = new();
+    private readonly TabSource<DomainSet> _domains;
+    private readonly TabSource<UserTable> _users;
+    private readonly TabSource<AliasTable> _aliases;
+    private readonly TabSource<AliasDomainTable> _aliasDomains;
+    private readonly TabSource<ExtAliasTable> _extAliases;
+
+    public AccountStore(MailRoot root, bool useMaildir = true, TimeProvider? time = null, ILogger? log = null)
+    {
+        _root = root;
+        _log = log;
+        UseMaildir = useMaildir;
+        _domains = new(root.DomainsTab, p => DomainSet.Load(p, log), time, log);
+        _users = new(root.MailUsersTab, p => UserTable.Load(p, log), time, log);
+        _aliases = new(root.AliasesTab, p => AliasTable.Load(p, log), time, log);
+        _aliasDomains = new(root.AliasDomainTab, p => AliasDomainTable.Load(p, log), time, log);
+        _extAliases = new(root.ExtAliasesTab, p => ExtAliasTable.Load(p, log), time, log);
+    }
+
+    public MailRoot Root => _root;
+
+    /// <summary>-MM (Maildir, default) or -Mm (mailbox) for new accounts.</summary>
+    public bool UseMaildir { get; }
+
+    public DomainSet Domains => _domains.Current;
+    public UserTable Users => _users.Current;
+    public AliasTable Aliases => _aliases.Current;
+    public AliasDomainTable AliasDomains => _aliasDomains.Current;
+    public ExtAliasTable ExtAliases => _extAliases.Current;
+
+    public bool IsLocalDomain(ReadOnlySpan<char> domain) => Domains.Contains(domain);
+
+    public UserRecord? FindUser(ReadOnlySpan<char> domain, ReadOnlySpan<char> name) => Users.Find(domain, name);
+
+    public string UserDirectory(UserRecord user) => _root.UserDir(user.Domain, user.Dir);
+
+    public string UserTabPath(UserRecord user) => Path.Combine(UserDirectory(user), "user.tab");
+
+    public UserVars GetUserVars(UserRecord user) => UserVars.Load(UserTabPath(user), _log);
+
+    /// <summary>Checks a clear-text password against mailusers.tab (constant time).</summary>
+    public ErrorCode Authenticate(string domain, string name, string password)
+    {
+        if (!IsLocalDomain(domain)) return ErrorCode.DomainNotHandled;
+        var user = FindUser(domain, name);
+        if (user is null) return ErrorCode.UserNotFound;
+        return Md5Hex.DigestEquals(XMCrypt.Encode(password), user.EncodedPassword) ? ErrorCode.Success : ErrorCode.InvalidPassword;
+    }
+
+    // ---- domains ----
+
+    public ErrorCode AddDomain(string domain)
+    {
+        domain = domain.ToLowerInvariant();
+        if (!MailRoot.IsSafeName(domain) || !IsDomainName(domain)) return ErrorCode.InvalidMailDomain;
+        lock (_write)
+        {
+            if (IsLocalDomain(domain)) return ErrorCode.DomainAlreadyHandled;
+            Append(_root.DomainsTab, TabLine.FromFields(domain));
+            Directory.CreateDirectory(_root.DomainDir(domain));
+            Directory.CreateDirectory(Path.Combine(_root.CmdAliasesDir, domain));
+            _domains.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    public ErrorCode DeleteDomain(string domain)
+    {
+        lock (_write)
+        {
+            if (!IsLocalDomain(domain)) return ErrorCode.DomainNotHandled;
+            RewriteRecords(_root.MailUsersTab, f => !Eq(f[0], domain));
+            RewriteRecords(_root.AliasesTab, f => !Eq(f[0], domain));
+            RewriteRecords(_root.ExtAliasesTab, f => f.Length < 3 || !Eq(f[2], domain));
+            RewriteRecords(_root.Pop3LinksTab, f => !Eq(f[0], domain));
+            RewriteRecords(_root.DomainsTab, f => !Eq(f[0], domain));
+            DeleteTree(_root.DomainDir(domain));
+            DeleteTree(Path.Combine(_root.CmdAliasesDir, domain.ToLowerInvariant()));
+            InvalidateAll();
+        }
+        return ErrorCode.Success;
+    }
+
+    // ---- users ----
+
+    public ErrorCode AddUser(string domain, string name, string password, char type)
+    {
+        domain = domain.ToLowerInvariant();
+        name = name.ToLowerInvariant();
+        type = char.ToUpperInvariant(type);
+        if (type is not ('U' or 'M')) return ErrorCode.BadCtrlCommand;
+        if (!MailRoot.IsSafeName(name) || !IsLocalPart(name)) return ErrorCode.BadEmailAddr;
+        if (!TabParser.IsStorable(password)) return ErrorCode.InvalidPassword;
+        lock (_write)
+        {
+            if (!IsLocalDomain(domain)) return ErrorCode.DomainNotHandled;
+            var users = Users;
+            if (users.Find(domain, name) is not null) return ErrorCode.UserExist;
+            if (Aliases.FindExact(domain, name) is not null) return ErrorCode.AliasExist;
+            int id = users.MaxId + 1;
+            var user = new UserRecord(domain, name, XMCrypt.Encode(password), id, name, type);
+            var dir = UserDirectory(user);
+            Directory.CreateDirectory(dir);
+            DefaultUserVars(domain).Save(Path.Combine(dir, "user.tab"));
+            if (UseMaildir)
+                foreach (var sub in new[] { "tmp", "new", "cur" }) Directory.CreateDirectory(Path.Combine(dir, "Maildir", sub));
+            else Directory.CreateDirectory(Path.Combine(dir, "mailbox"));
+            if (user.IsMailingList && !File.Exists(Path.Combine(dir, "mlusers.tab"))) File.WriteAllBytes(Path.Combine(dir, "mlusers.tab"), []);
+            Append(_root.MailUsersTab, FormatUser(user));
+            _users.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    public ErrorCode DeleteUser(string domain, string name)
+    {
+        lock (_write)
+        {
+            if (!IsLocalDomain(domain)) return ErrorCode.DomainNotHandled;
+            var user = FindUser(domain, name);
+            if (user is null) return ErrorCode.UserNotFound;
+            RewriteRecords(_root.MailUsersTab, f => !(Eq(f[0], user.Domain) && Eq(f[1], user.Name)));
+            // Aliases that pointed at the account would dangle: XMail drops them with the user.
+            RewriteRecords(_root.AliasesTab, f => !(Eq(f[0], user.Domain) && (Eq(f[2], user.Name) || Eq(f[2], user.Address))));
+            RewriteRecords(_root.ExtAliasesTab, f => !(f.Length >= 4 && Eq(f[2], user.Domain) && Eq(f[3], user.Name)));
+            RewriteRecords(_root.Pop3LinksTab, f => !(f.Length >= 2 && Eq(f[0], user.Domain) && Eq(f[1], user.Name)));
+            DeleteTree(UserDirectory(user));
+            InvalidateAll();
+        }
+        return ErrorCode.Success;
+    }
+
+    public ErrorCode SetPassword(string domain, string name, string password)
+    {
+        if (!TabParser.IsStorable(password)) return ErrorCode.InvalidPassword;
+        lock (_write)
+        {
+            if (!IsLocalDomain(domain)) return ErrorCode.DomainNotHandled;
+            var user = FindUser(domain, name);
+            if (user is null) return ErrorCode.UserNotFound;
+            var updated = user with { EncodedPassword = XMCrypt.Encode(password) };
+            RewriteLines(_root.MailUsersTab, line =>
+                line.Fields is { Length: >= 6 } f && Eq(f[0], user.Domain) && Eq(f[1], user.Name) ? FormatUser(updated) : line);
+            _users.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    public ErrorCode SetUserVars(string domain, string name, IReadOnlyList<(string Name, string Value)> assignments)
+    {
+        lock (_write)
+        {
+            if (!IsLocalDomain(domain)) return ErrorCode.DomainNotHandled;
+            var user = FindUser(domain, name);
+            if (user is null) return ErrorCode.RecordNotFound;
+            var vars = GetUserVars(user);
+            foreach (var (n, v) in assignments)
+            {
+                if (!TabParser.IsStorable(n) || !TabParser.IsStorable(v)) return ErrorCode.BadCtrlCommand;
+                if (v == ".|rm") vars.Remove(n);
+                else vars.Set(n, v);
+            }
+            vars.Save(UserTabPath(user));
+        }
+        return ErrorCode.Success;
+    }
+
+    /// <summary>userdef.tab of the domain, else of MailRoot.</summary>
+    public UserVars DefaultUserVars(string domain)
+    {
+        var domainDef = Path.Combine(_root.DomainDir(domain), "userdef.tab");
+        return UserVars.Load(File.Exists(domainDef) ? domainDef : _root.UserDefTab, _log);
+    }
+
+    // ---- aliases ----
+
+    public ErrorCode AddAlias(string domain, string alias, string account)
+    {
+        domain = domain.ToLowerInvariant();
+        alias = alias.ToLowerInvariant();
+        if (!TabParser.IsStorable(alias) || !TabParser.IsStorable(account) || alias.Length == 0 || account.Length == 0) return ErrorCode.BadCtrlCommand;
+        lock (_write)
+        {
+            if (!IsLocalDomain(domain)) return ErrorCode.DomainNotHandled;
+            if (Aliases.FindExact(domain, alias) is not null) return ErrorCode.AliasExist;
+            if (FindUser(domain, alias) is not null) return ErrorCode.UserExist;
+            Append(_root.AliasesTab, TabLine.FromFields(domain, alias, account));
+            _aliases.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    public ErrorCode DeleteAlias(string domain, string alias)
+    {
+        lock (_write)
+        {
+            if (Aliases.FindExact(domain, alias) is null) return ErrorCode.AliasNotFound;
+            RewriteRecords(_root.AliasesTab, f => !(Eq(f[0], domain) && Eq(f[1], alias)));
+            _aliases.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    // ---- alias domains ----
+
+    public ErrorCode AddAliasDomain(string realDomain, string aliasDomain)
+    {
+        realDomain = realDomain.ToLowerInvariant();
+        aliasDomain = aliasDomain.ToLowerInvariant();
+        if (!TabParser.IsStorable(aliasDomain) || aliasDomain.Length == 0) return ErrorCode.BadCtrlCommand;
+        lock (_write)
+        {
+            if (!IsLocalDomain(realDomain)) return ErrorCode.DomainNotHandled;
+            if (IsLocalDomain(aliasDomain)) return ErrorCode.DomainAlreadyHandled;
+            if (AliasDomains.All.Any(r => Eq(r.AliasDomain, aliasDomain))) return ErrorCode.AdomainExist;
+            Append(_root.AliasDomainTab, TabLine.FromFields(aliasDomain, realDomain));
+            _aliasDomains.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    public ErrorCode DeleteAliasDomain(string aliasDomain)
+    {
+        lock (_write)
+        {
+            if (!AliasDomains.All.Any(r => Eq(r.AliasDomain, aliasDomain))) return ErrorCode.AdomainNotFound;
+            RewriteRecords(_root.AliasDomainTab, f => !Eq(f[0], aliasDomain));
+            _aliasDomains.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    // ---- external aliases ----
+
+    public ErrorCode AddExtAlias(string localAddress, string remoteAddress)
+    {
+        if (!EmailAddress.TrySplit(localAddress.ToLowerInvariant(), out var lu, out var ld) ||
+            !EmailAddress.TrySplit(remoteAddress.ToLowerInvariant(), out var ru, out var rd) ||
+            !TabParser.IsStorable(localAddress) || !TabParser.IsStorable(remoteAddress)) return ErrorCode.BadEmailAddr;
+        lock (_write)
+        {
+            if (ExtAliases.Find(rd, ru) is not null) return ErrorCode.ExtaliasExist;
+            Append(_root.ExtAliasesTab, TabLine.FromFields(rd, ru, ld, lu));
+            _extAliases.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    public ErrorCode DeleteExtAlias(string remoteAddress)
+    {
+        if (!EmailAddress.TrySplit(remoteAddress, out var ru, out var rd)) return ErrorCode.BadEmailAddr;
+        lock (_write)
+        {
+            if (ExtAliases.Find(rd, ru) is null) return ErrorCode.ExtaliasNotFound;
+            RewriteRecords(_root.ExtAliasesTab, f => !(Eq(f[0], rd) && Eq(f[1], ru)));
+            _extAliases.Invalidate();
+        }
+        return ErrorCode.Success;
+    }
+
+    // ---- mailing lists ----
+
+    public string MailingListPath(UserRecord list) => Path.Combine(UserDirectory(list), "mlusers.tab");
+
+    public List<MailingListMember> GetMailingListMembers(UserRecord list) =>
+        TabFile.Records(MailingListPath(list), 1, _log)
+            .Select(l => new MailingListMember(l.Fields![0], l.Fields.Length > 1 ? l.Fields[1] : "RW")).ToList();
+
+    public ErrorCode AddMailingListMember(string domain, string listName, string address, string perms)
+    {
+        if (!TabParser.IsStorable(address) || !TabParser.IsStorable(perms) || address.Length == 0) return ErrorCode.BadCtrlCommand;
+        lock (_write)
+        {
+            var list = FindUser(domain, listName);
+            if (list is null) return ErrorCode.UserNotFound;
+            if (!list.IsMailingList) return ErrorCode.UserNotMailinglist;
+            if (GetMailingListMembers(list).Any(m => Eq(m.Address, address))) return ErrorCode.MluserAlreadyExist;
+            Append(MailingListPath(list), TabLine.FromFields(address, perms));
+        }
+        return ErrorCode.Success;
+    }
+
+    public ErrorCode DeleteMailingListMember(string domain, string listName, string address)
+    {
+        lock (_write)
+        {
+            var list = FindUser(domain, listName);
+            if (list is null) return ErrorCode.UserNotFound;
+            if (!list.IsMailingList) return ErrorCode.UserNotMailinglist;
+            if (!GetMailingListMembers(list).Any(m => Eq(m.Address, address))) return ErrorCode.MluserNotFound;
+            RewriteRecords(MailingListPath(list), f => !Eq(f[0], address));
+        }
+        return ErrorCode.Success;
+    }
+
+    // ---- helpers ----
+
+    /// <summary>Serializes other writers to MailRoot tables (pop3links, mailproc, custdomains) with this store's writes.</summary>
+    public T WithWriteLock<T>(Func<T> action)
+    {
+        lock (_write) return action();
+    }
+
+    public void InvalidateAll()
+    {
+        _domains.Invalidate();
+        _users.Invalidate();
+        _aliases.Invalidate();
+        _aliasDomains.Invalidate();
+        _extAliases.Invalidate();
+    }
+
+    private static TabLine FormatUser(UserRecord u) =>
+        TabLine.FromFields([u.Domain, u.Name, u.EncodedPassword, u.Id.ToString(), u.Dir, u.Type.ToString()], [3]);
+
+    private static bool Eq(string a, string b) => a.Equals(b, StringComparison.OrdinalIgnoreCase);
+
+    private static void Append(string path, TabLine line)
+    {
+        var lines = TabFile.Read(path);
+        lines.Add(line);
+        TabFile.Write(path, lines);
+    }
+
+    /// <summary>Keeps comments and malformed lines; drops records the predicate rejects.</summary>
+    public static void RewriteRecords(string path, Func<string[], bool> keep)
+    {
+        if (!File.Exists(path)) return;
+        var lines = TabFile.Read(path);
+        var kept = lines.Where(l => l.Fields is null || keep(l.Fields)).ToList();
+        if (kept.Count != lines.Count) TabFile.Write(path, kept);
+    }
+
+    private static void RewriteLines(string path, Func<TabLine, TabLine> map) =>
+        TabFile.Write(path, TabFile.Read(path).Select(map).ToList());
+
+    private void DeleteTree(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception ex)
+        {
+            _log?.LogError(ex, "unable to remove {Dir}", dir);
+        }
+    }
+
+    private static bool IsDomainName(string d) =>
+        d.Length is > 0 and <= 253 && !d.StartsWith('.') && !d.EndsWith('.') && !d.Contains("..") &&
+        d.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_');
+
+    private static bool IsLocalPart(string n) =>
+        n.All(c => c > ' ' && c != 0x7F && c is not ('@' or '"' or '<' or '>' or '(' or ')' or ',' or ';' or ':' or '\\' or '[' or ']'));
+}

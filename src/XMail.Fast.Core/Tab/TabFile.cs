@@ -1,0 +1,68 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace XMail.Fast.Core.Tab;
+
+/// <summary>
+/// Reads and atomically rewrites TAB files. Files are decoded as Latin-1 so every byte survives
+/// a read/modify/write cycle unchanged; LF and CRLF line ends are both accepted.
+/// </summary>
+public static class TabFile
+{
+    public static readonly Encoding Bytes = Encoding.Latin1;
+
+    /// <summary>Reads all lines. A missing file reads as empty. Malformed lines are logged with file:line and kept as non-records.</summary>
+    public static List<TabLine> Read(string path, ILogger? log = null)
+    {
+        var result = new List<TabLine>();
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, Bytes);
+        }
+        catch (FileNotFoundException) { return result; }
+        catch (DirectoryNotFoundException) { return result; }
+        return Parse(text, path, log);
+    }
+
+    public static List<TabLine> Parse(string text, string sourceName, ILogger? log = null)
+    {
+        var result = new List<TabLine>();
+        int lineNo = 0;
+        foreach (var rawLine in text.AsSpan().EnumerateLines())
+        {
+            lineNo++;
+            var raw = rawLine.TrimEnd('\r').ToString();
+            var kind = TabParser.Parse(raw, out var fields, out var error);
+            if (kind == TabParser.LineKind.Malformed)
+                log?.LogWarning("{File}:{Line}: malformed TAB line skipped ({Error})", sourceName, lineNo, error);
+            result.Add(new TabLine(lineNo, raw, kind == TabParser.LineKind.Record ? fields : null));
+        }
+        // EnumerateLines yields a trailing empty line for a final terminator; drop it so rewrites do not grow the file.
+        if (result.Count > 0 && text.Length > 0 && (text[^1] == '\n') && result[^1].Raw.Length == 0)
+            result.RemoveAt(result.Count - 1);
+        return result;
+    }
+
+    /// <summary>Only the records of a file, each with at least <paramref name="minFields"/> fields; shorter ones are logged and skipped.</summary>
+    public static IEnumerable<TabLine> Records(string path, int minFields, ILogger? log = null)
+    {
+        foreach (var line in Read(path, log))
+        {
+            if (line.Fields is null) continue;
+            if (line.Fields.Length < minFields)
+            {
+                log?.LogWarning("{File}:{Line}: record has {Count} fields, {Min} expected; skipped", path, line.LineNumber, line.Fields.Length, minFields);
+                continue;
+            }
+            yield return line;
+        }
+    }
+
+    /// <summary>Rewrites the file atomically: temp file in the same folder, fsync, rename over the original.</summary>
+    public static void Write(string path, IEnumerable<TabLine> lines) =>
+        AtomicFile.WriteAllText(path, string.Concat(lines.Select(l => l.Raw + "\n")));
+
+    public static void Write(string path, IEnumerable<string> rawLines) =>
+        AtomicFile.WriteAllText(path, string.Concat(rawLines.Select(l => l + "\n")));
+}
