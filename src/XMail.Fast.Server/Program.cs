@@ -1,10 +1,41 @@
+using XMail.Fast.Core.Config;
+
 namespace XMail.Fast.Server;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("XMail.Fast: server host not wired yet");
-        return 1;
+        XMailOptions options;
+        bool dev = args.Contains("--dev");
+        try
+        {
+            var all = args.Where(a => a != "--dev").Concat(XMailCommandLine.SplitEnvironment(Environment.GetEnvironmentVariable("MAIL_CMD_LINE"))).ToList();
+            options = XMailCommandLine.Parse(all);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine($"XMail: {ex.Message}");
+            Console.Error.WriteLine("usage: XMail [-Ms mailroot] [-Md] [-Sp port] ... (see README / XMail 1.27 COMMAND LINE)");
+            return 2;
+        }
+
+        options.MailRootPath ??= Environment.GetEnvironmentVariable("MAIL_ROOT");
+        if (options.MailRootPath is null || dev)
+        {
+            options.MailRootPath ??= Path.Combine(Environment.CurrentDirectory, "MailRoot");
+            DevDefaults.Apply(options);
+        }
+        if (!MailRootTemplate.EnsureExists(options.MailRootPath, out var note))
+        {
+            Console.Error.WriteLine($"XMail: {note}");
+            return 1;
+        }
+        if (note is not null) Console.Error.WriteLine($"XMail: {note}");
+
+        await using var server = await XMailServer.StartAsync(options).ConfigureAwait(false);
+        using var pid = PidFile.Create();
+        await server.WaitForShutdownAsync().ConfigureAwait(false);
+        return 0;
     }
 }

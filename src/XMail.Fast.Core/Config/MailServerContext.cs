@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using XMail.Fast.Core.Accounts;
+
+namespace XMail.Fast.Core.Config;
+
+/// <summary>
+/// What every service of one running server shares: the MailRoot, the command-line options, live server.tab,
+/// the account store, the clock and the loggers. Services receive it through DI.
+/// </summary>
+public sealed class MailServerContext
+{
+    private readonly Dictionary<string, object> _tables = new(StringComparer.Ordinal);
+
+    public MailServerContext(MailRoot root, XMailOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
+    {
+        Root = root;
+        Options = options;
+        Loggers = loggers ?? NullLoggerFactory.Instance;
+        Time = time ?? TimeProvider.System;
+        var log = Loggers.CreateLogger("XMail.Tables");
+        ServerTab = new TabSource<ServerConfig>(root.ServerTab, p => ServerConfig.Load(p, log), Time, log);
+        Accounts = new AccountStore(root, options.UseMaildir, Time, log);
+    }
+
+    public MailRoot Root { get; }
+    public XMailOptions Options { get; }
+    public ILoggerFactory Loggers { get; }
+    public TimeProvider Time { get; }
+    public AccountStore Accounts { get; }
+    public TabSource<ServerConfig> ServerTab { get; }
+
+    /// <summary>The current server.tab snapshot (re-read when the file changes).</summary>
+    public ServerConfig Config => ServerTab.Current;
+
+    /// <summary>
+    /// A live snapshot of any other MailRoot file (smtprelay.tab, spammers.tab, *.ipmap.tab ...), built by
+    /// <paramref name="build"/> and re-built when the file changes. One source per file name.
+    /// </summary>
+    public T Table<T>(string fileName, Func<string, ILogger, T> build) where T : class
+    {
+        TabSource<T> source;
+        lock (_tables)
+        {
+            if (!_tables.TryGetValue(fileName, out var o))
+            {
+                var log = Loggers.CreateLogger("XMail.Tables");
+                _tables[fileName] = o = new TabSource<T>(Root.File(fileName), p => build(p, log), Time, log);
+            }
+            source = (TabSource<T>)o;
+        }
+        return source.Current;
+    }
+
+    /// <summary>Server identity used in banners and Received: lines ("XMail.Fast 1.0.0").</summary>
+    public static string ProductName { get; } =
+        "XMail.Fast " + (typeof(MailServerContext).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
+}

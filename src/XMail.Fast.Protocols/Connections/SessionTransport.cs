@@ -1,0 +1,109 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+
+namespace XMail.Fast.Protocols.Connections;
+
+/// <summary>
+/// The byte streams of one session, swappable to TLS in place (STARTTLS, STLS, "#!TLS") or from the first byte
+/// (implicit-TLS ports). Protocol code reads <see cref="Input"/> with the PipeReader contract and writes replies
+/// through <see cref="Output"/>; replies are small and written whole, then flushed once.
+/// </summary>
+public sealed class SessionTransport : IAsyncDisposable
+{
+    private readonly ConnectionContext _connection;
+    private SslStream? _tls;
+
+    public SessionTransport(ConnectionContext connection)
+    {
+        _connection = connection;
+        Input = connection.Transport.Input;
+        Output = connection.Transport.Output;
+        Remote = connection.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.Loopback, 0);
+        Local = connection.LocalEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.Loopback, 0);
+        Tag = connection.Items.TryGetValue(ListenerTag.ItemKey, out var t) && t is ListenerTag tag ? tag : new ListenerTag("?", false);
+    }
+
+    public PipeReader Input { get; private set; }
+    public PipeWriter Output { get; private set; }
+    public IPEndPoint Remote { get; }
+    public IPEndPoint Local { get; }
+    public ListenerTag Tag { get; }
+    public bool IsSecure => _tls is not null;
+    public CancellationToken Closed => _connection.ConnectionClosed;
+    public string ConnectionId => _connection.ConnectionId;
+
+    /// <summary>Remote address with IPv4-mapped IPv6 unwrapped ("127.0.0.1", not "::ffff:127.0.0.1").</summary>
+    public IPAddress RemoteAddress => Remote.Address.IsIPv4MappedToIPv6 ? Remote.Address.MapToIPv4() : Remote.Address;
+    public IPAddress LocalAddress => Local.Address.IsIPv4MappedToIPv6 ? Local.Address.MapToIPv4() : Local.Address;
+
+    /// <summary>
+    /// Runs the server side of a TLS handshake over the current streams. The caller must have consumed the
+    /// command that asked for it; anything the client pipelined after that command is discarded by the
+    /// handshake (it is not TLS), which closes the STARTTLS command-injection hole.
+    /// </summary>
+    public async Task StartTlsAsync(X509Certificate2 certificate, TimeSpan timeout)
+    {
+        var stream = new DuplexPipeStream(Input, Output);
+        var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Closed);
+        cts.CancelAfter(timeout);
+        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+        {
+            ServerCertificate = certificate,
+            ClientCertificateRequired = false,
+            EnabledSslProtocols = SslProtocols.None, // OS defaults: TLS 1.2 and 1.3
+        }, cts.Token).ConfigureAwait(false);
+        _tls = tls;
+        Input = PipeReader.Create(tls, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
+        Output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));
+    }
+
+    public string? TlsDescription => _tls is null ? null : $"{_tls.SslProtocol} {_tls.NegotiatedCipherSuite}";
+
+    /// <summary>Writes text (Latin-1) and flushes. For replies; hot paths write bytes directly.</summary>
+    public async ValueTask WriteAsync(string text)
+    {
+        int max = Encoding.Latin1.GetMaxByteCount(text.Length);
+        var span = Output.GetSpan(max);
+        int n = Encoding.Latin1.GetBytes(text, span);
+        Output.Advance(n);
+        await Output.FlushAsync(Closed).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes one reply line with CRLF and flushes.</summary>
+    public ValueTask WriteLineAsync(string line) => WriteAsync(line + "\r\n");
+
+    /// <summary>Buffers text (Latin-1) without flushing, for multi-line replies sent in one write.</summary>
+    public void Buffer(ReadOnlySpan<char> text)
+    {
+        var span = Output.GetSpan(text.Length);
+        int n = Encoding.Latin1.GetBytes(text, span);
+        Output.Advance(n);
+    }
+
+    public void BufferLine(ReadOnlySpan<char> line)
+    {
+        Buffer(line);
+        Buffer("\r\n");
+    }
+
+    public ValueTask<FlushResult> FlushAsync() => Output.FlushAsync(Closed);
+
+    public void Abort() => _connection.Abort();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_tls is not null)
+        {
+            try { await Output.CompleteAsync().ConfigureAwait(false); } catch { }
+            try { await Input.CompleteAsync().ConfigureAwait(false); } catch { }
+            await _tls.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

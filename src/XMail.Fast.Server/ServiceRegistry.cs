@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using XMail.Fast.Core.Config;
+
+namespace XMail.Fast.Server;
+
+/// <summary>
+/// The one place that says which protocol handler serves which listener and which background services run.
+/// Each protocol adds its lines here.
+/// </summary>
+internal static class ServiceRegistry
+{
+    public static IEnumerable<(string Service, ServiceOptions Options, bool ImplicitTls, Action<ListenOptions> Register)> Listeners(XMailOptions o)
+    {
+        // Protocol listeners are added here, e.g.:
+        // yield return ("SMTP", o.Smtp, false, lo => lo.UseConnectionHandler<SmtpConnectionHandler>());
+        yield break;
+    }
+
+    public static void AddServices(IServiceCollection services, XMailOptions o)
+    {
+        services.AddHostedService<ShutdownFileWatcher>();
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using XMail.Fast.Core.Config;
+using XMail.Fast.Protocols.Connections;
+
+namespace XMail.Fast.Server;
+
+/// <summary>
+/// One running XMail.Fast: Kestrel listeners for every enabled protocol (no HTTP) plus the background
+/// services, all sharing one <see cref="MailServerContext"/>. Used by Program and, in-process, by the tests.
+/// </summary>
+public sealed class XMailServer : IAsyncDisposable
+{
+    private readonly IHost _host;
+    private readonly List<(string Service, ListenOptions Listen)> _listeners;
+
+    private XMailServer(IHost host, MailServerContext context, List<(string, ListenOptions)> listeners)
+    {
+        _host = host;
+        Context = context;
+        _listeners = listeners;
+    }
+
+    public MailServerContext Context { get; }
+    public IServiceProvider Services => _host.Services;
+
+    /// <summary>The bound endpoints of a service ("SMTP", "SMTPS", "POP3", "POP3S", "CTRL", "CTRLS", "FINGER"), ports resolved after bind.</summary>
+    public IReadOnlyList<IPEndPoint> EndPoints(string service) =>
+        _listeners.Where(l => l.Service == service).Select(l => l.Listen.IPEndPoint!).ToList();
+
+    public int Port(string service) => EndPoints(service)[0].Port;
+
+    public static async Task<XMailServer> StartAsync(XMailOptions options, Action<ILoggingBuilder>? logging = null, CancellationToken ct = default)
+    {
+        var root = new MailRoot(options.MailRootPath ?? throw new ArgumentException("MailRoot path not set"));
+        root.EnsureLayout();
+        var listeners = new List<(string, ListenOptions)>();
+        MailServerContext? context = null;
+
+        var host = new HostBuilder()
+            .ConfigureLogging(lb =>
+            {
+                if (logging is not null) logging(lb);
+                else lb.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
+                lb.SetMinimumLevel(options.Debug ? LogLevel.Debug : LogLevel.Information);
+                lb.AddFilter("Microsoft", LogLevel.Warning);
+            })
+            .ConfigureServices(services =>
+            {
+                services.AddSingleton(sp => context ??= new MailServerContext(root, options, sp.GetRequiredService<ILoggerFactory>()));
+                services.AddSingleton(sp => new ServerCertificate(root, sp.GetRequiredService<ILoggerFactory>().CreateLogger("XMail.TLS")));
+                ServiceRegistry.AddServices(services, options);
+            })
+            .ConfigureWebHost(web => web
+                .UseKestrel(k =>
+                {
+                    k.AddServerHeader = false;
+                    k.Limits.MaxRequestBodySize = null;
+                    foreach (var (service, svc, implicitTls, register) in ServiceRegistry.Listeners(options))
+                    {
+                        if (!svc.Enabled) continue;
+                        foreach (var ep in svc.Endpoints())
+                        {
+                            k.Listen(ep, lo =>
+                            {
+                                var tag = new ListenerTag(service, implicitTls);
+                                lo.Use(next => ctx =>
+                                {
+                                    ctx.Items[ListenerTag.ItemKey] = tag;
+                                    return next(ctx);
+                                });
+                                register(lo);
+                                listeners.Add((service, lo));
+                            });
+                        }
+                    }
+                })
+                .Configure(_ => { }))
+            .Build();
+
+        context = host.Services.GetRequiredService<MailServerContext>();
+        await host.StartAsync(ct).ConfigureAwait(false);
+        return new XMailServer(host, context, listeners);
+    }
+
+    public Task WaitForShutdownAsync(CancellationToken ct = default) => _host.WaitForShutdownAsync(ct);
+
+    public async Task StopAsync(TimeSpan grace)
+    {
+        using var cts = new CancellationTokenSource(grace);
+        await _host.StopAsync(cts.Token).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try { await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); } catch { }
+        _host.Dispose();
+    }
+}
