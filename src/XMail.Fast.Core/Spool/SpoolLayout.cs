@@ -1,0 +1,54 @@
+namespace XMail.Fast.Core.Spool;
+
+/// <summary>
+/// "XMAIL SPOOL DESIGN": spool/L0/L1/{mess,rsnd,info,temp,slog,lock,mprc,froz,cust} with L0, L1 in
+/// [0, split level). A message keeps its file name in every state folder; its level pair is chosen at random.
+/// </summary>
+public sealed class SpoolLayout
+{
+    public static readonly string[] StateFolders = ["mess", "rsnd", "info", "temp", "slog", "lock", "mprc", "froz", "cust"];
+
+    public SpoolLayout(string spoolDir, int splitLevel)
+    {
+        SpoolDir = spoolDir;
+        SplitLevel = splitLevel;
+    }
+
+    public string SpoolDir { get; }
+    public int SplitLevel { get; }
+
+    /// <summary>spool/local: LMAIL pick-up folder (files are prepared in spool/temp and renamed in).</summary>
+    public string LocalDir => Path.Combine(SpoolDir, "local");
+    public string TempDir => Path.Combine(SpoolDir, "temp");
+
+    public string Folder(int l0, int l1, string state) => Path.Combine(SpoolDir, l0.ToString(), l1.ToString(), state);
+
+    public string PathOf(SpoolRef r, string state) => Path.Combine(Folder(r.Level0, r.Level1, state), r.Name);
+
+    public (int L0, int L1) PickLevels() => (Random.Shared.Next(SplitLevel), Random.Shared.Next(SplitLevel));
+
+    /// <summary>Creates every L0/L1/state folder (done once at start; cheap when they exist).</summary>
+    public void EnsureFolders()
+    {
+        Directory.CreateDirectory(LocalDir);
+        Directory.CreateDirectory(TempDir);
+        for (int a = 0; a < SplitLevel; a++)
+            for (int b = 0; b < SplitLevel; b++)
+                foreach (var s in StateFolders) Directory.CreateDirectory(Folder(a, b, s));
+    }
+
+    /// <summary>All (L0, L1) pairs that exist on disk (a MailRoot from another split level keeps working).</summary>
+    public IEnumerable<(int L0, int L1)> ExistingLevels()
+    {
+        if (!Directory.Exists(SpoolDir)) yield break;
+        foreach (var d0 in Directory.EnumerateDirectories(SpoolDir))
+        {
+            if (!int.TryParse(Path.GetFileName(d0), out int l0)) continue;
+            foreach (var d1 in Directory.EnumerateDirectories(d0))
+                if (int.TryParse(Path.GetFileName(d1), out int l1)) yield return (l0, l1);
+        }
+    }
+}
+
+/// <summary>A spool message: its level pair and file name (e.g. 14, 14, "1795535023210.7f554a7fc6c0.41ba.72.vm").</summary>
+public readonly record struct SpoolRef(int Level0, int Level1, string Name);
