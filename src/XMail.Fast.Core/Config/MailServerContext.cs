@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using XMail.Fast.Core.Accounts;
+using XMail.Fast.Core.Routing;
+using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Core.Config;
 
@@ -21,6 +23,9 @@ public sealed class MailServerContext
         var log = Loggers.CreateLogger("XMail.Tables");
         ServerTab = new TabSource<ServerConfig>(root.ServerTab, p => ServerConfig.Load(p, log), Time, log);
         Accounts = new AccountStore(root, options.UseMaildir, Time, log);
+        Resolver = new LocalResolver(Accounts);
+        Spool = new SpoolLayout(root.SpoolDir, options.SplitLevel);
+        MessageIds = new MessageIdCounter(root.MessageIdFile);
     }
 
     public MailRoot Root { get; }
@@ -29,6 +34,12 @@ public sealed class MailServerContext
     public TimeProvider Time { get; }
     public AccountStore Accounts { get; }
     public TabSource<ServerConfig> ServerTab { get; }
+    public LocalResolver Resolver { get; }
+    public SpoolLayout Spool { get; }
+    public MessageIdCounter MessageIds { get; }
+
+    /// <summary>Committed spool messages waiting for the SMAIL workers.</summary>
+    public SpoolQueue Queue { get; } = new();
 
     /// <summary>The current server.tab snapshot (re-read when the file changes).</summary>
     public ServerConfig Config => ServerTab.Current;
