@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using XMail.Fast.Core.Accounts;
+using XMail.Fast.Core.Logging;
 using XMail.Fast.Core.Routing;
 using XMail.Fast.Core.Spool;
 
@@ -12,7 +13,7 @@ namespace XMail.Fast.Core.Config;
 /// </summary>
 public sealed class MailServerContext
 {
-    private readonly Dictionary<string, object> _tables = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _tables = new(StringComparer.Ordinal);
 
     public MailServerContext(MailRoot root, XMailOptions options, ILoggerFactory? loggers = null, TimeProvider? time = null)
     {
@@ -50,17 +51,28 @@ public sealed class MailServerContext
     /// </summary>
     public T Table<T>(string fileName, Func<string, ILogger, T> build) where T : class
     {
-        TabSource<T> source;
-        lock (_tables)
+        var source = (TabSource<T>)_tables.GetOrAdd(fileName, name =>
         {
-            if (!_tables.TryGetValue(fileName, out var o))
-            {
-                var log = Loggers.CreateLogger("XMail.Tables");
-                _tables[fileName] = o = new TabSource<T>(Root.File(fileName), p => build(p, log), Time, log);
-            }
-            source = (TabSource<T>)o;
-        }
+            var log = Loggers.CreateLogger("XMail.Tables");
+            return new TabSource<T>(Root.File(name), p => build(p, log), Time, log);
+        });
         return source.Current;
+    }
+
+    private readonly Dictionary<string, ServiceLog> _logs = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The XMail-format log of a service ("smtp", "pop3", "ctrl", "smail", "lmail", "psync", "finger", "filters"),
+    /// rotated every -Mr hours. Callers check the service's -Xl switch before writing.
+    /// </summary>
+    public ServiceLog ServiceLog(string service)
+    {
+        lock (_logs)
+        {
+            if (!_logs.TryGetValue(service, out var log))
+                _logs[service] = log = new ServiceLog(Root.LogsDir, service, Options.LogRotateHours, Time);
+            return log;
+        }
     }
 
     /// <summary>Server identity used in banners and Received: lines ("XMail.Fast 1.0.0").</summary>
