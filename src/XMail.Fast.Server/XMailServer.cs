@@ -42,7 +42,12 @@ public sealed class XMailServer : IAsyncDisposable
         var listeners = new List<(string, ListenOptions)>();
         MailServerContext? context = null;
 
-        var host = new HostBuilder()
+        var endpoints = ServiceRegistry.Listeners(options)
+            .Where(l => l.Options.Enabled)
+            .SelectMany(l => l.Options.Endpoints().Select(ep => (l.Service, ep, l.ImplicitTls, l.Register)))
+            .ToList();
+
+        var builder = new HostBuilder()
             .ConfigureLogging(lb =>
             {
                 if (logging is not null) logging(lb);
@@ -55,33 +60,33 @@ public sealed class XMailServer : IAsyncDisposable
                 services.AddSingleton(sp => context ??= new MailServerContext(root, options, sp.GetRequiredService<ILoggerFactory>()));
                 services.AddSingleton(sp => new ServerCertificate(root, sp.GetRequiredService<ILoggerFactory>().CreateLogger("XMail.TLS")));
                 ServiceRegistry.AddServices(services, options);
-            })
-            .ConfigureWebHost(web => web
+            });
+
+        // Kestrel binds http://localhost:5000 when it has no endpoint: with every service disabled, run without it.
+        if (endpoints.Count > 0)
+        {
+            builder.ConfigureWebHost(web => web
                 .UseKestrel(k =>
                 {
                     k.AddServerHeader = false;
-                    k.Limits.MaxRequestBodySize = null;
-                    foreach (var (service, svc, implicitTls, register) in ServiceRegistry.Listeners(options))
+                    foreach (var (service, ep, implicitTls, register) in endpoints)
                     {
-                        if (!svc.Enabled) continue;
-                        foreach (var ep in svc.Endpoints())
+                        k.Listen(ep, lo =>
                         {
-                            k.Listen(ep, lo =>
+                            var tag = new ListenerTag(service, implicitTls);
+                            lo.Use(next => ctx =>
                             {
-                                var tag = new ListenerTag(service, implicitTls);
-                                lo.Use(next => ctx =>
-                                {
-                                    ctx.Items[ListenerTag.ItemKey] = tag;
-                                    return next(ctx);
-                                });
-                                register(lo);
-                                listeners.Add((service, lo));
+                                ctx.Items[ListenerTag.ItemKey] = tag;
+                                return next(ctx);
                             });
-                        }
+                            register(lo);
+                            listeners.Add((service, lo));
+                        });
                     }
                 })
-                .Configure(_ => { }))
-            .Build();
+                .Configure(_ => { }));
+        }
+        var host = builder.Build();
 
         context = host.Services.GetRequiredService<MailServerContext>();
         await host.StartAsync(ct).ConfigureAwait(false);
