@@ -1,1 +1,5 @@
-return 0;
+using XMail.Fast.Tools.CtrlClnt;
+
+using var stdin = Console.OpenStandardInput();
+using var stdout = Console.OpenStandardOutput();
+return CtrlClntRunner.Run(args, Environment.GetEnvironmentVariable, stdin, stdout, Console.Error);

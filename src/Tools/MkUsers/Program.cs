@@ -1,1 +1,4 @@
-return 0;
+using XMail.Fast.Tools.MkUsers;
+
+using var stdin = Console.OpenStandardInput();
+return MkUsersRunner.Run(args, stdin, Console.Error);

@@ -1,1 +1,3 @@
-return 0;
+using XMail.Fast.Tools.XMCrypt;
+
+return XMCryptCommand.Run(args, Console.Out, Console.Error);
