@@ -6,6 +6,8 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length == 2 && args[0] == "--health") return await HealthProbe.RunAsync(args[1]).ConfigureAwait(false);
+
         XMailOptions options;
         bool dev = args.Contains("--dev");
         try
@@ -21,6 +23,15 @@ public static class Program
         }
 
         options.MailRootPath ??= Environment.GetEnvironmentVariable("MAIL_ROOT");
+        if (Environment.GetEnvironmentVariable("XMAIL_METRICS") is { Length: > 0 } metrics)
+        {
+            if (!System.Net.IPEndPoint.TryParse(metrics, out var ep))
+            {
+                Console.Error.WriteLine($"XMail: XMAIL_METRICS='{metrics}' is not ip:port");
+                return 2;
+            }
+            options.MetricsEndpoint = ep;
+        }
         if (options.MailRootPath is null || dev)
         {
             options.MailRootPath ??= Path.Combine(Environment.CurrentDirectory, "MailRoot");

@@ -1,5 +1,7 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,6 +9,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Protocols.Connections;
+using XMail.Fast.Server.Metrics;
 
 namespace XMail.Fast.Server;
 
@@ -60,10 +63,11 @@ public sealed class XMailServer : IAsyncDisposable
                 services.AddSingleton(sp => context ??= new MailServerContext(root, options, sp.GetRequiredService<ILoggerFactory>()));
                 services.AddSingleton(sp => new ServerCertificate(root, sp.GetRequiredService<ILoggerFactory>().CreateLogger("XMail.TLS")));
                 ServiceRegistry.AddServices(services, options);
+                if (options.MetricsEndpoint is not null) services.AddSingleton<PrometheusExporter>();
             });
 
         // Kestrel binds http://localhost:5000 when it has no endpoint: with every service disabled, run without it.
-        if (endpoints.Count > 0)
+        if (endpoints.Count > 0 || options.MetricsEndpoint is not null)
         {
             builder.ConfigureWebHost(web => web
                 .UseKestrel(k =>
@@ -83,12 +87,20 @@ public sealed class XMailServer : IAsyncDisposable
                             listeners.Add((service, lo));
                         });
                     }
+                    if (options.MetricsEndpoint is { } metrics)
+                        k.Listen(metrics, lo =>
+                        {
+                            lo.Protocols = HttpProtocols.Http1;
+                            listeners.Add(("METRICS", lo));
+                        });
                 })
-                .Configure(_ => { }));
+                .Configure(app => app.Run(MetricsEndpoint.Handle)));
         }
         var host = builder.Build();
 
         context = host.Services.GetRequiredService<MailServerContext>();
+        // The exporter must listen from the start, not from the first scrape.
+        if (options.MetricsEndpoint is not null) host.Services.GetRequiredService<PrometheusExporter>();
         await host.StartAsync(ct).ConfigureAwait(false);
         return new XMailServer(host, context, listeners);
     }

@@ -69,6 +69,9 @@ public sealed class XMailOptions
     public ServiceOptions Ctrl { get; } = new(6017) { TimeoutSeconds = 600, MaxSessions = 64 };
     public ServiceOptions Ctrls { get; } = new(6018) { TimeoutSeconds = 600, MaxSessions = 64 };
 
+    /// <summary>Optional loopback HTTP listener for /metrics (Prometheus) and /health; off by default (XMAIL_METRICS=ip:port).</summary>
+    public IPEndPoint? MetricsEndpoint { get; set; }
+
     // [LMAIL]
     public int LmailThreads { get; set; } = 1;
     public int LmailSleepSeconds { get; set; } = 2;

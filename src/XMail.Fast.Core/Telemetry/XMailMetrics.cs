@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace XMail.Fast.Core.Telemetry;
+
+/// <summary>
+/// The server's instruments (meter "XMail.Fast"): readable with `dotnet-counters monitor -n XMail --counters
+/// XMail.Fast` and exported in Prometheus text format by the optional metrics listener. Counters are tagged
+/// (protocol, reason, result) so one instrument covers a family.
+/// </summary>
+public static class XMailMetrics
+{
+    public const string MeterName = "XMail.Fast";
+    public static readonly Meter Meter = new(MeterName, "1.0.0");
+
+    /// <summary>Open sessions; tag "protocol" = smtp, pop3, ctrl, finger.</summary>
+    public static readonly UpDownCounter<long> Sessions = Meter.CreateUpDownCounter<long>("xmail.sessions.active", "{session}", "Open protocol sessions");
+    public static readonly Counter<long> SessionsTotal = Meter.CreateCounter<long>("xmail.sessions", "{session}", "Sessions accepted");
+    /// <summary>Messages accepted into the spool; tag "source" = smtp, lmail, psync.</summary>
+    public static readonly Counter<long> MessagesAccepted = Meter.CreateCounter<long>("xmail.messages.accepted", "{message}");
+    /// <summary>Per-recipient delivery outcomes; tag "result" = delivered, deferred, bounced, frozen; "kind" = local, remote.</summary>
+    public static readonly Counter<long> Deliveries = Meter.CreateCounter<long>("xmail.deliveries", "{recipient}");
+    public static readonly Histogram<double> DeliveryLatency = Meter.CreateHistogram<double>("xmail.delivery.latency", "s", "Spool commit to final outcome");
+    /// <summary>Failed logins; tag "protocol".</summary>
+    public static readonly Counter<long> AuthFailures = Meter.CreateCounter<long>("xmail.auth.failures", "{attempt}");
+    /// <summary>Policy rejections; tag "reason" = ipmap, spammers, spam-address, dnsbl, rdns, relay, unknown-user, size, filter, ...</summary>
+    public static readonly Counter<long> PolicyRejections = Meter.CreateCounter<long>("xmail.policy.rejections", "{rejection}");
+
+    private static Func<long>? _queueDepth;
+    private static Func<double>? _oldestQueuedAge;
+
+    static XMailMetrics()
+    {
+        Meter.CreateObservableGauge("xmail.queue.depth", () => _queueDepth?.Invoke() ?? 0, "{message}", "Messages waiting for SMAIL");
+        Meter.CreateObservableGauge("xmail.queue.oldest_age", () => _oldestQueuedAge?.Invoke() ?? 0, "s", "Age of the oldest waiting message");
+    }
+
+    /// <summary>The delivery engine tells the gauges where to read the queue state.</summary>
+    public static void ObserveQueue(Func<long> depth, Func<double> oldestAgeSeconds)
+    {
+        _queueDepth = depth;
+        _oldestQueuedAge = oldestAgeSeconds;
+    }
+
+    public static TagList Tag(string key, string value) => new() { { key, value } };
+}
