@@ -54,7 +54,7 @@ public sealed class XMailServer : IAsyncDisposable
             .ConfigureLogging(lb =>
             {
                 if (logging is not null) logging(lb);
-                else lb.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-dd HH:mm:ss "; });
+                else DiagnosticLogging.Configure(lb, root.LogsDir);
                 lb.SetMinimumLevel(options.Debug ? LogLevel.Debug : LogLevel.Information);
                 lb.AddFilter("Microsoft", LogLevel.Warning);
             })
@@ -102,6 +102,9 @@ public sealed class XMailServer : IAsyncDisposable
         // The exporter must listen from the start, not from the first scrape.
         if (options.MetricsEndpoint is not null) host.Services.GetRequiredService<PrometheusExporter>();
         await host.StartAsync(ct).ConfigureAwait(false);
+        var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("XMail");
+        log.LogInformation("{Product} started, MailRoot {Root}", MailServerContext.ProductName, root.Path);
+        foreach (var (service, lo) in listeners) log.LogInformation("{Service} listening on {EndPoint}", service, lo.IPEndPoint);
         return new XMailServer(host, context, listeners);
     }
 
