@@ -40,7 +40,7 @@ public static class RecipientExtractor
 
     private static string? AddressOf(ReadOnlySpan<char> item)
     {
-        int open = LastOutsideQuotes(item, '<');
+        int open = LastOutsideQuotesAndComments(item, '<');
         if (open >= 0)
         {
             int close = item[open..].IndexOf('>');
@@ -60,14 +60,18 @@ public static class RecipientExtractor
         return IsAddress(candidate) ? candidate : null;
     }
 
-    private static int LastOutsideQuotes(ReadOnlySpan<char> s, char wanted)
+    private static int LastOutsideQuotesAndComments(ReadOnlySpan<char> s, char wanted)
     {
         bool quoted = false;
-        int found = -1;
+        int found = -1, paren = 0;
         for (int i = 0; i < s.Length; i++)
         {
-            if (s[i] == '"') quoted = !quoted;
-            else if (!quoted && s[i] == wanted) found = i;
+            char c = s[i];
+            if (quoted) { if (c == '"') quoted = false; }
+            else if (c == '"' && paren == 0) quoted = true;
+            else if (c == '(') paren++;
+            else if (c == ')' && paren > 0) paren--;
+            else if (paren == 0 && c == wanted) found = i;
         }
         return found;
     }
