@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using XMail.Fast.Core.Config;
+using XMail.Fast.Protocols.Pop3;
 
 namespace XMail.Fast.Server;
 
@@ -14,7 +16,8 @@ internal static class ServiceRegistry
     {
         // Protocol listeners are added here, e.g.:
         // yield return ("SMTP", o.Smtp, false, lo => lo.UseConnectionHandler<SmtpConnectionHandler>());
-        yield break;
+        yield return ("POP3", o.Pop3, false, lo => lo.UseConnectionHandler<Pop3ConnectionHandler>());
+        yield return ("POP3S", o.Pop3s, true, lo => lo.UseConnectionHandler<Pop3ConnectionHandler>());
     }
 
     public static void AddServices(IServiceCollection services, XMailOptions o)

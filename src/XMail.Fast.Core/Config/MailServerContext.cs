@@ -39,6 +39,9 @@ public sealed class MailServerContext
     public SpoolLayout Spool { get; }
     public MessageIdCounter MessageIds { get; }
 
+    /// <summary>Client addresses of recent POP3 logins, for SMTP-after-POP3 (EnableAuthSMTP-POP3, -Se).</summary>
+    public Pop3BeforeSmtp Pop3BeforeSmtp { get; } = new();
+
     /// <summary>Committed spool messages waiting for the SMAIL workers.</summary>
     public SpoolQueue Queue { get; } = new();
 
