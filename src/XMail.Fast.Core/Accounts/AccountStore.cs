@@ -3,6 +3,7 @@ using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Matching;
 using XMail.Fast.Core.Security;
 using XMail.Fast.Core.Tab;
+using XMail.Fast.Core.Tab.Index;
 
 namespace XMail.Fast.Core.Accounts;
 
@@ -27,11 +28,13 @@ public sealed class AccountStore
         _root = root;
         _log = log;
         UseMaildir = useMaildir;
-        _domains = new(root.DomainsTab, p => DomainSet.Load(p, log), time, log);
-        _users = new(root.MailUsersTab, p => UserTable.Load(p, log), time, log);
-        _aliases = new(root.AliasesTab, p => AliasTable.Load(p, log), time, log);
-        _aliasDomains = new(root.AliasDomainTab, p => AliasDomainTable.Load(p, log), time, log);
-        _extAliases = new(root.ExtAliasesTab, p => ExtAliasTable.Load(p, log), time, log);
+        // Hot tables go through memory-mapped hash indexes in MailRoot/tabindex (in memory if it is not writable).
+        var index = new TabIndexFolder(root.TabIndexDir, log);
+        _domains = new(root.DomainsTab, p => DomainSet.Load(p, index), time, log);
+        _users = new(root.MailUsersTab, p => UserTable.Load(p, index), time, log);
+        _aliases = new(root.AliasesTab, p => AliasTable.Load(p, index), time, log);
+        _aliasDomains = new(root.AliasDomainTab, p => AliasDomainTable.Load(p, index), time, log);
+        _extAliases = new(root.ExtAliasesTab, p => ExtAliasTable.Load(p, index), time, log);
     }
 
     public MailRoot Root => _root;

@@ -1,44 +1,54 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Matching;
 using XMail.Fast.Core.Tab;
+using XMail.Fast.Core.Tab.Index;
 
 namespace XMail.Fast.Core.Accounts;
+
+// The hot lookup tables. Each snapshot is one version of its TAB file behind a hash index
+// (MailRoot/tabindex/<table>.hidx, memory-mapped; see TabIndex for the format and TabIndexFolder for
+// rebuilds). Lookups take spans and allocate nothing on a miss; the record lists used by CTRL listings
+// are read from the index on demand instead of being held in memory.
 
 /// <summary>domains.tab: the domains handled locally.</summary>
 public sealed class DomainSet
 {
-    private readonly HashSet<string> _set;
+    public static readonly TabIndexSchema Schema = new("domains", [0], 1);
 
-    private DomainSet(List<string> ordered)
-    {
-        Ordered = ordered;
-        _set = new HashSet<string>(ordered, StringComparer.OrdinalIgnoreCase);
-    }
+    private readonly IndexedTab<string> _tab;
 
-    public IReadOnlyList<string> Ordered { get; }
+    private DomainSet(TabIndex index) => _tab = new(index, static (in f) => f.GetString(0));
 
-    public bool Contains(ReadOnlySpan<char> domain) => _set.GetAlternateLookup<ReadOnlySpan<char>>().Contains(domain);
+    /// <summary>The domains in file order (read from the index on demand).</summary>
+    public IReadOnlyList<string> Ordered => _tab.All;
 
-    public static DomainSet Load(string path, ILogger? log) =>
-        new(TabFile.Records(path, 1, log).Select(l => l.Fields![0]).ToList());
+    public bool Contains(ReadOnlySpan<char> domain) => _tab.Index.Find(domain) >= 0;
+
+    public static DomainSet Load(string path, TabIndexFolder folder) => new(folder.Open(path, Schema));
+
+    public static DomainSet Load(string path, ILogger? log) => new(TabIndexFolder.BuildInMemory(path, Schema, log));
 }
 
 /// <summary>mailusers.tab.</summary>
 public sealed class UserTable
 {
-    private readonly NameIndex<UserRecord> _index = new();
+    public static readonly TabIndexSchema Schema = new("mailusers", [0, 1], 6, maxOfField: 3, check: CheckRecord);
 
-    private UserTable(List<UserRecord> users)
+    private readonly IndexedTab<UserRecord> _tab;
+
+    private UserTable(TabIndex index)
     {
-        Users = users;
-        foreach (var u in users) _index.TryAdd(u.Domain, u.Name, u);
-        MaxId = users.Count == 0 ? 0 : users.Max(u => u.Id);
+        _tab = new(index, static (in f) => Create(in f));
+        MaxId = (int)Math.Clamp(index.Header.MaxOfField, 0, int.MaxValue);
     }
 
-    public IReadOnlyList<UserRecord> Users { get; }
+    /// <summary>All users in file order (read from the index on demand).</summary>
+    public IReadOnlyList<UserRecord> Users => _tab.All;
+
     public int MaxId { get; }
 
-    public UserRecord? Find(ReadOnlySpan<char> domain, ReadOnlySpan<char> name) => _index.Find(domain, name);
+    public UserRecord? Find(ReadOnlySpan<char> domain, ReadOnlySpan<char> name) => _tab.FindExact(domain, name);
 
     public static UserRecord? ParseRecord(TabLine line, string path, ILogger? log)
     {
@@ -51,94 +61,100 @@ public sealed class UserTable
         return new UserRecord(f[0], f[1], f[2], id, f[4], char.ToUpperInvariant(f[5][0]));
     }
 
-    public static UserTable Load(string path, ILogger? log)
+    private static string? CheckRecord(scoped in TabFields f) =>
+        TryId(f[3], out _) && f[5].Length == 1 ? null : "bad user id or account type";
+
+    private static bool TryId(ReadOnlySpan<byte> field, out int id) =>
+        int.TryParse(field, NumberStyles.Integer, CultureInfo.InvariantCulture, out id) && id > 0;
+
+    private static UserRecord Create(scoped in TabFields f)
     {
-        var list = new List<UserRecord>();
-        foreach (var line in TabFile.Records(path, 6, log))
-            if (ParseRecord(line, path, log) is { } u) list.Add(u);
-        return new UserTable(list);
+        TryId(f[3], out int id);
+        return new UserRecord(f.GetString(0), f.GetString(1), f.GetString(2), id, f.GetString(4), char.ToUpperInvariant((char)f[5][0]));
     }
+
+    public static UserTable Load(string path, TabIndexFolder folder) => new(folder.Open(path, Schema));
+
+    public static UserTable Load(string path, ILogger? log) => new(TabIndexFolder.BuildInMemory(path, Schema, log));
 }
 
-/// <summary>aliases.tab: exact aliases in a hash index, wildcard ones ('*', '?' in domain or alias) scanned in file order.</summary>
+/// <summary>aliases.tab: exact aliases in the hash index, wildcard ones ('*', '?' in domain or alias) scanned in file order.</summary>
 public sealed class AliasTable
 {
-    private readonly NameIndex<AliasRecord> _exact = new();
-    private readonly List<AliasRecord> _wild = new();
+    public static readonly TabIndexSchema Schema = new("aliases", [0, 1], 3, wildcardKeys: true);
 
-    private AliasTable(List<AliasRecord> all)
-    {
-        All = all;
-        foreach (var a in all)
-        {
-            if (Wildcard.HasWildcards(a.Domain) || Wildcard.HasWildcards(a.Alias)) _wild.Add(a);
-            else _exact.TryAdd(a.Domain, a.Alias, a);
-        }
-    }
+    private readonly IndexedTab<AliasRecord> _tab;
 
-    public IReadOnlyList<AliasRecord> All { get; }
+    private AliasTable(TabIndex index) =>
+        _tab = new(index, static (in f) => new AliasRecord(f.GetString(0), f.GetString(1), f.GetString(2)));
+
+    /// <summary>All aliases in file order (read from the index on demand).</summary>
+    public IReadOnlyList<AliasRecord> All => _tab.All;
 
     public AliasRecord? Find(ReadOnlySpan<char> domain, ReadOnlySpan<char> name)
     {
-        if (_exact.Find(domain, name) is { } hit) return hit;
-        foreach (var a in _wild)
+        if (_tab.FindExact(domain, name) is { } hit) return hit;
+        foreach (var a in _tab.Wildcards)
             if (Wildcard.IsMatch(a.Domain, domain) && Wildcard.IsMatch(a.Alias, name)) return a;
         return null;
     }
 
     /// <summary>The exact record (no wildcard expansion), as aliasadd/aliasdel see it.</summary>
-    public AliasRecord? FindExact(string domain, string alias) =>
-        All.FirstOrDefault(a => a.Domain.Equals(domain, StringComparison.OrdinalIgnoreCase) && a.Alias.Equals(alias, StringComparison.OrdinalIgnoreCase));
+    public AliasRecord? FindExact(string domain, string alias)
+    {
+        if (!Wildcard.HasWildcards(domain) && !Wildcard.HasWildcards(alias)) return _tab.FindExact(domain, alias);
+        foreach (var a in _tab.Wildcards)
+            if (a.Domain.Equals(domain, StringComparison.OrdinalIgnoreCase) && a.Alias.Equals(alias, StringComparison.OrdinalIgnoreCase)) return a;
+        return null;
+    }
 
-    public static AliasTable Load(string path, ILogger? log) =>
-        new(TabFile.Records(path, 3, log).Select(l => new AliasRecord(l.Fields![0], l.Fields[1], l.Fields[2])).ToList());
+    public static AliasTable Load(string path, TabIndexFolder folder) => new(folder.Open(path, Schema));
+
+    public static AliasTable Load(string path, ILogger? log) => new(TabIndexFolder.BuildInMemory(path, Schema, log));
 }
 
 /// <summary>aliasdomain.tab: alias domain (wildcards allowed) → real domain.</summary>
 public sealed class AliasDomainTable
 {
-    private readonly Dictionary<string, AliasDomainRecord> _exact = new(StringComparer.OrdinalIgnoreCase);
-    private readonly List<AliasDomainRecord> _wild = new();
+    public static readonly TabIndexSchema Schema = new("aliasdomain", [0], 2, wildcardKeys: true);
 
-    private AliasDomainTable(List<AliasDomainRecord> all)
-    {
-        All = all;
-        foreach (var r in all)
-        {
-            if (Wildcard.HasWildcards(r.AliasDomain)) _wild.Add(r);
-            else _exact.TryAdd(r.AliasDomain, r);
-        }
-    }
+    private readonly IndexedTab<AliasDomainRecord> _tab;
 
-    public IReadOnlyList<AliasDomainRecord> All { get; }
+    private AliasDomainTable(TabIndex index) =>
+        _tab = new(index, static (in f) => new AliasDomainRecord(f.GetString(0), f.GetString(1)));
+
+    /// <summary>All alias domains in file order (read from the index on demand).</summary>
+    public IReadOnlyList<AliasDomainRecord> All => _tab.All;
 
     public string? Resolve(ReadOnlySpan<char> domain)
     {
-        if (_exact.GetAlternateLookup<ReadOnlySpan<char>>().TryGetValue(domain, out var r)) return r.RealDomain;
-        foreach (var w in _wild)
+        if (_tab.FindExact(domain) is { } r) return r.RealDomain;
+        foreach (var w in _tab.Wildcards)
             if (Wildcard.IsMatch(w.AliasDomain, domain)) return w.RealDomain;
         return null;
     }
 
-    public static AliasDomainTable Load(string path, ILogger? log) =>
-        new(TabFile.Records(path, 2, log).Select(l => new AliasDomainRecord(l.Fields![0], l.Fields[1])).ToList());
+    public static AliasDomainTable Load(string path, TabIndexFolder folder) => new(folder.Open(path, Schema));
+
+    public static AliasDomainTable Load(string path, ILogger? log) => new(TabIndexFolder.BuildInMemory(path, Schema, log));
 }
 
 /// <summary>extaliases.tab: external address → local account (Return-Path mapping).</summary>
 public sealed class ExtAliasTable
 {
-    private readonly NameIndex<ExtAliasRecord> _index = new();
+    public static readonly TabIndexSchema Schema = new("extaliases", [0, 1], 4);
 
-    private ExtAliasTable(List<ExtAliasRecord> all)
-    {
-        All = all;
-        foreach (var r in all) _index.TryAdd(r.ExtDomain, r.ExtName, r);
-    }
+    private readonly IndexedTab<ExtAliasRecord> _tab;
 
-    public IReadOnlyList<ExtAliasRecord> All { get; }
+    private ExtAliasTable(TabIndex index) =>
+        _tab = new(index, static (in f) => new ExtAliasRecord(f.GetString(0), f.GetString(1), f.GetString(2), f.GetString(3)));
 
-    public ExtAliasRecord? Find(ReadOnlySpan<char> extDomain, ReadOnlySpan<char> extName) => _index.Find(extDomain, extName);
+    /// <summary>All external aliases in file order (read from the index on demand).</summary>
+    public IReadOnlyList<ExtAliasRecord> All => _tab.All;
 
-    public static ExtAliasTable Load(string path, ILogger? log) =>
-        new(TabFile.Records(path, 4, log).Select(l => new ExtAliasRecord(l.Fields![0], l.Fields[1], l.Fields[2], l.Fields[3])).ToList());
+    public ExtAliasRecord? Find(ReadOnlySpan<char> extDomain, ReadOnlySpan<char> extName) => _tab.FindExact(extDomain, extName);
+
+    public static ExtAliasTable Load(string path, TabIndexFolder folder) => new(folder.Open(path, Schema));
+
+    public static ExtAliasTable Load(string path, ILogger? log) => new(TabIndexFolder.BuildInMemory(path, Schema, log));
 }
