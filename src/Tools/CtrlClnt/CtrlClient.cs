@@ -18,6 +18,7 @@ public sealed class CtrlClient : IDisposable
     private readonly TextWriter? _debug;
     private readonly TcpClient _tcp;
     private readonly CtrlLineStream _lines;
+    private bool _broken;
 
     private CtrlClient(CtrlClntOptions options, TextWriter? debug, TcpClient tcp)
     {
@@ -132,6 +133,8 @@ public sealed class CtrlClient : IDisposable
     /// <summary>Sends "quit" and waits for its reply; failures are ignored, as the session is over anyway.</summary>
     public void Quit()
     {
+        // After a timeout or a dead link a "quit" would only wait out another timeout.
+        if (_broken) return;
         try
         {
             Send(TabParser.Format(["quit"]));
@@ -160,7 +163,11 @@ public sealed class CtrlClient : IDisposable
         {
             throw Network(ex);
         }
-        if (line is null) throw new CtrlClntException(ErrorCode.Network, "Connection closed", "the server closed the connection");
+        if (line is null)
+        {
+            _broken = true;
+            throw new CtrlClntException(ErrorCode.Network, "Connection closed", "the server closed the connection");
+        }
         _debug?.WriteLine("S: " + line);
         return line;
     }
@@ -178,10 +185,13 @@ public sealed class CtrlClient : IDisposable
         }
     }
 
-    private static CtrlClntException Network(IOException ex) =>
-        ex.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock }
+    private CtrlClntException Network(IOException ex)
+    {
+        _broken = true;
+        return ex.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut or SocketError.WouldBlock }
             ? new CtrlClntException(ErrorCode.Timeout, "Timeout", "no answer from the server in time")
             : new CtrlClntException(ErrorCode.Network, "Network error", ex.Message);
+    }
 
     public void Dispose()
     {

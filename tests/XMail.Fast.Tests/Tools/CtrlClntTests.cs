@@ -96,6 +96,14 @@ public class CtrlClntTests
     }
 
     [Fact]
+    public void Server_given_by_name_is_resolved()
+    {
+        using var server = new FakeCtrlServer();
+        var r = Run(["-s", "localhost", "-n", server.Port.ToString(), "-u", FakeCtrlServer.User, "-p", FakeCtrlServer.Password, "noop"]);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+    }
+
+    [Fact]
     public void Minus_c_sends_the_clear_password()
     {
         using var server = new FakeCtrlServer();

@@ -224,6 +224,17 @@ public class SendmailTests
     }
 
     [Fact]
+    public void MailRoot_without_spool_temp_exits_4()
+    {
+        using var dir = new TempDir("sendmail-nospool");
+        var stderr = new StringWriter();
+        var env = new Dictionary<string, string?> { ["MAIL_ROOT"] = dir.Path, ["USER"] = "joe" };
+        int code = SendmailRunner.Run(["r@x.test"], k => env.GetValueOrDefault(k), new MemoryStream("Subject: s\n\nb\n"u8.ToArray()), stderr, new FixedTime());
+        Assert.Equal(4, code);
+        Assert.Contains("spool", stderr.ToString());
+    }
+
+    [Fact]
     public void Ignored_options_do_not_become_recipients()
     {
         using var spool = new Spool();
