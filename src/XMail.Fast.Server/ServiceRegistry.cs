@@ -1,8 +1,8 @@
-using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.AspNetCore.Connections;
 using XMail.Fast.Core.Config;
-using XMail.Fast.Protocols.Pop3;
+using XMail.Fast.Protocols.Smtp;
 
 namespace XMail.Fast.Server;
 
@@ -14,10 +14,8 @@ internal static class ServiceRegistry
 {
     public static IEnumerable<(string Service, ServiceOptions Options, bool ImplicitTls, Action<ListenOptions> Register)> Listeners(XMailOptions o)
     {
-        // Protocol listeners are added here, e.g.:
-        // yield return ("SMTP", o.Smtp, false, lo => lo.UseConnectionHandler<SmtpConnectionHandler>());
-        yield return ("POP3", o.Pop3, false, lo => lo.UseConnectionHandler<Pop3ConnectionHandler>());
-        yield return ("POP3S", o.Pop3s, true, lo => lo.UseConnectionHandler<Pop3ConnectionHandler>());
+        yield return ("SMTP", o.Smtp, false, lo => lo.UseConnectionHandler<SmtpConnectionHandler>());
+        yield return ("SMTPS", o.Smtps, true, lo => lo.UseConnectionHandler<SmtpConnectionHandler>());
     }
 
     public static void AddServices(IServiceCollection services, XMailOptions o)
@@ -26,5 +24,6 @@ internal static class ServiceRegistry
         // Remote delivery: DNS (also used by SMTP for RDNS/DNSBL/CheckMailerDomain through Core's IDnsResolver).
         services.AddSingleton(sp => new XMail.Fast.Delivery.Dns.DnsResolver(sp.GetRequiredService<MailServerContext>()));
         services.AddSingleton<XMail.Fast.Core.Dns.IDnsResolver>(sp => sp.GetRequiredService<XMail.Fast.Delivery.Dns.DnsResolver>());
+        services.AddSingleton<SmtpConnectionHandler>();
     }
 }

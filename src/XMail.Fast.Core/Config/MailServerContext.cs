@@ -27,7 +27,10 @@ public sealed class MailServerContext
         Resolver = new LocalResolver(Accounts);
         Spool = new SpoolLayout(root.SpoolDir, options.SplitLevel);
         MessageIds = new MessageIdCounter(root.MessageIdFile);
+        _spoolWriter = new Lazy<SpoolWriter>(() => new SpoolWriter(Spool, Time, Loggers.CreateLogger("XMail.Spool")));
     }
+
+    private readonly Lazy<SpoolWriter> _spoolWriter;
 
     public MailRoot Root { get; }
     public XMailOptions Options { get; }
@@ -41,6 +44,9 @@ public sealed class MailServerContext
 
     /// <summary>Client addresses of recent POP3 logins, for SMTP-after-POP3 (EnableAuthSMTP-POP3, -Se).</summary>
     public Pop3BeforeSmtp Pop3BeforeSmtp { get; } = new();
+
+    /// <summary>Writes new spool messages (temp → group-committed fsync → mess/); created on first use.</summary>
+    public SpoolWriter SpoolWriter => _spoolWriter.Value;
 
     /// <summary>Committed spool messages waiting for the SMAIL workers.</summary>
     public SpoolQueue Queue { get; } = new();

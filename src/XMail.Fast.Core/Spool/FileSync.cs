@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+
+namespace XMail.Fast.Core.Spool;
+
+/// <summary>
+/// fsync(2) for a file or a directory by path. .NET cannot open a directory as a stream, and a rename is only
+/// durable once the directory that received the name is synced, so this goes to libc on Unix.
+/// On Windows (NTFS journals metadata) directories need no sync and files use FlushFileBuffers.
+/// </summary>
+public static partial class FileSync
+{
+    private const int O_RDONLY = 0;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
+
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
+
+    [LibraryImport("libc", EntryPoint = "close")]
+    private static partial int Close(int fd);
+
+    public static void SyncFile(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+            fs.Flush(flushToDisk: true);
+            return;
+        }
+        SyncPath(path);
+    }
+
+    public static void SyncDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        SyncPath(path);
+    }
+
+    private static void SyncPath(string path)
+    {
+        int fd = Open(path, O_RDONLY);
+        if (fd < 0) throw new IOException($"open {path} for fsync failed (errno {Marshal.GetLastPInvokeError()})");
+        try
+        {
+            if (Fsync(fd) != 0) throw new IOException($"fsync {path} failed (errno {Marshal.GetLastPInvokeError()})");
+        }
+        finally
+        {
+            Close(fd);
+        }
+    }
+}

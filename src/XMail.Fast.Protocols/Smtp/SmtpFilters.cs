@@ -1,0 +1,106 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
+using XMail.Fast.Core.Config;
+using XMail.Fast.Core.External;
+using XMail.Fast.Core.Policy;
+
+namespace XMail.Fast.Protocols.Smtp;
+
+/// <summary>
+/// "SMTP MESSAGE FILTERS": filters.post-rcpt.tab (before answering RCPT), filters.pre-data.tab (before answering
+/// DATA) and filters.post-data.tab (before the final DATA reply). Commands run in order; raw exit code 3 rejects,
+/// +16 stops the list; a rejecting filter may leave its reply in $(FILE).rej (first line). Empty files cost nothing.
+/// </summary>
+internal sealed class SmtpFilters
+{
+    private const string DefaultReject = "554 Transaction failed";
+    private readonly MailServerContext _ctx;
+    private readonly ILogger _log;
+
+    public SmtpFilters(MailServerContext ctx)
+    {
+        _ctx = ctx;
+        _log = ctx.Loggers.CreateLogger("XMail.SMTP.Filters");
+    }
+
+    private IReadOnlyList<FilterCommand> Table(string name) => _ctx.Table(name, (p, l) => FilterCommand.Load(p, l));
+
+    public bool HasPostRcpt => Table("filters.post-rcpt.tab").Count > 0;
+    public bool HasPreData => Table("filters.pre-data.tab").Count > 0;
+    public bool HasPostData => Table("filters.post-data.tab").Count > 0;
+
+    public Task<PolicyVerdict> PostRcptAsync(SmtpSession s, AcceptedRecipient candidate) =>
+        RunWithInfoFileAsync(s, "filters.post-rcpt.tab", candidate);
+
+    public Task<PolicyVerdict> PreDataAsync(SmtpSession s) =>
+        RunWithInfoFileAsync(s, "filters.pre-data.tab", null);
+
+    /// <summary>Post-data filters get the spool file itself (header, &lt;&lt;MAIL-DATA&gt;&gt;, message) and may rewrite it.</summary>
+    public Task<PolicyVerdict> PostDataAsync(SmtpSession s, string spoolFile) =>
+        RunAsync(s, "filters.post-data.tab", spoolFile, s.Recipients.Count > 0 ? s.Recipients[^1] : null);
+
+    private async Task<PolicyVerdict> RunWithInfoFileAsync(SmtpSession s, string table, AcceptedRecipient? current)
+    {
+        var dir = _ctx.Spool.TempDir;
+        Directory.CreateDirectory(dir);
+        var file = Path.Combine(dir, "smtpf." + Core.Spool.UniqueName.Next(_ctx.Time));
+        var sb = new StringBuilder(256);
+        sb.Append(s.FilterInfo()).Append("\r\n").Append(s.Domain).Append("\r\n").Append(s.MessageId).Append("\r\n").Append(s.MailLine).Append("\r\n");
+        foreach (var r in s.Recipients) sb.Append(r.SpoolLine).Append(" {ra=").Append(r.RealAddress).Append("}\r\n");
+        await File.WriteAllTextAsync(file, sb.ToString(), Encoding.Latin1).ConfigureAwait(false);
+        try
+        {
+            return await RunAsync(s, table, file, current ?? (s.Recipients.Count > 0 ? s.Recipients[^1] : null)).ConfigureAwait(false);
+        }
+        finally
+        {
+            try { File.Delete(file); } catch { /* best effort */ }
+        }
+    }
+
+    private async Task<PolicyVerdict> RunAsync(SmtpSession s, string table, string file, AcceptedRecipient? rcpt)
+    {
+        var peer = s.Peer;
+        var macros = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["FILE"] = file,
+            ["USERAUTH"] = peer.AuthUser ?? "-",
+            ["REMOTEADDR"] = $"[{peer.Address}]:{peer.Remote.Port}",
+            ["LOCALADDR"] = $"[{(peer.Local.Address.IsIPv4MappedToIPv6 ? peer.Local.Address.MapToIPv4() : peer.Local.Address)}]:{peer.Local.Port}",
+            ["FROM"] = s.From?.Address ?? "",
+            ["CRCPT"] = rcpt?.Address ?? "",
+            ["RRCPT"] = rcpt?.RealAddress ?? "",
+            ["MSGREF"] = s.MessageId,
+        };
+
+        foreach (var cmd in Table(table))
+        {
+            if (cmd.SkipAuthenticated && peer.IsAuthenticated) continue;
+            if (cmd.SkipWhiteListed && peer.Props.WhiteList) continue;
+            var argv = ExternalProgram.Expand([cmd.Program, .. cmd.Arguments], macros);
+            var timeout = TimeSpan.FromSeconds(cmd.TimeoutSeconds ?? _ctx.Options.FilterTimeoutSeconds);
+            int code = await ExternalProgram.RunAsync(argv, timeout).ConfigureAwait(false);
+            if (_ctx.Options.FilterLog || code < 0)
+                _log.LogInformation("SMTP filter {Table}: {Program} exited {Code}", table, cmd.Program, code);
+            if (code < 0) continue; // could not run or timed out: XMail goes on with the message
+            if ((code & 15) == 3)
+            {
+                var rej = file + ".rej";
+                string reply = DefaultReject;
+                try
+                {
+                    if (File.Exists(rej))
+                    {
+                        var first = File.ReadLines(rej, Encoding.Latin1).FirstOrDefault()?.Trim();
+                        if (!string.IsNullOrEmpty(first) && first.Length <= 510) reply = first;
+                        File.Delete(rej);
+                    }
+                }
+                catch (IOException) { }
+                return PolicyVerdict.Reject(reply);
+            }
+            if ((code & 16) != 0) break;
+        }
+        return PolicyVerdict.Pass;
+    }
+}

@@ -1,0 +1,21 @@
+using XMail.Fast.Core.Config;
+
+namespace XMail.Fast.Protocols.Smtp;
+
+/// <summary>Every bound an SMTP peer meets, in one place (command line switches and server.tab).</summary>
+public sealed record SmtpLimits(int MaxCommandLine, int MaxTextLine, int MaxRecipients, int MaxErrors, TimeSpan IdleTimeout)
+{
+    /// <summary>RFC 5321 §4.5.3.1.4: a command line is at most 512 octets with its CRLF.</summary>
+    public const int CommandLineLimit = 512;
+
+    /// <summary>
+    /// -Sr recipients, -St idle timeout, SMTP-MaxErrors; "SmtpMaxTextLine" (an XMail.Fast server.tab variable,
+    /// default 1000 = RFC 5321 §4.5.3.1.6) bounds DATA lines including CRLF.
+    /// </summary>
+    public static SmtpLimits From(XMailOptions o, ServiceOptions service, ServerConfig cfg) => new(
+        CommandLineLimit,
+        Math.Max(cfg.GetInt("SmtpMaxTextLine", 1000), 80),
+        o.SmtpMaxRecipients > 0 ? o.SmtpMaxRecipients : 100,
+        cfg.SmtpMaxErrors,
+        TimeSpan.FromSeconds(service.TimeoutSeconds > 0 ? service.TimeoutSeconds : 900));
+}

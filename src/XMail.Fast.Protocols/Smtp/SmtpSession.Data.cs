@@ -1,0 +1,138 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using XMail.Fast.Core.Accounts;
+using XMail.Fast.Core.Policy;
+using XMail.Fast.Core.Smtp;
+using XMail.Fast.Core.Spool;
+
+namespace XMail.Fast.Protocols.Smtp;
+
+internal sealed partial class SmtpSession
+{
+    /// <summary>
+    /// DATA: pre-data filters, then the spool header, Received: and X-AuthUser: go into a draft in spool temp/,
+    /// the body streams in through <see cref="SmtpDataScanner"/>, post-data filters run on the closed file, and
+    /// "250 OK &lt;id&gt;" is sent only after the group commit made the file durable in mess/.
+    /// </summary>
+    private async ValueTask DataAsync()
+    {
+        if (_filters.HasPreData)
+        {
+            var pre = await _filters.PreDataAsync(this).ConfigureAwait(false);
+            if (!pre.Passed)
+            {
+                Error(pre.Reply!);
+                ResetTransaction();
+                return;
+            }
+        }
+
+        using var draft = _ctx.SpoolWriter.Create();
+        WriteSpoolHeader(draft);
+        long max = _policy.MaxMessageBytes(_peer);
+        var scanner = new SmtpDataScanner(_limits.MaxTextLine, max);
+        var sink = new SpoolDraftSink(draft);
+
+        Reply(SmtpReplies.StartData);
+        await _t.FlushAsync().ConfigureAwait(false);
+
+        var input = _t.Input;
+        while (true)
+        {
+            var result = await ReadWithTimeoutAsync(input).ConfigureAwait(false);
+            var buffer = result.Buffer;
+            bool done = scanner.Scan(ref buffer, sink);
+            input.AdvanceTo(buffer.Start, done ? buffer.Start : result.Buffer.End);
+            if (done) break;
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                _log.LogInformation("SMTP {Peer}: connection lost during DATA ({Id})", _peer.Address, _messageId);
+                _quit = true;
+                return;
+            }
+        }
+
+        var from = _from!.Address;
+        if (scanner.Violations != DataViolation.None)
+        {
+            _log.LogInformation("SMTP {Peer}: message {Id} from <{From}> refused: {Violation}", _peer.Address, _messageId, from, scanner.Violations);
+            Error(SmtpReplies.ForData(scanner.Violations));
+            ResetTransaction();
+            return;
+        }
+
+        try
+        {
+            draft.Close();
+            if (_filters.HasPostData)
+            {
+                var post = await _filters.PostDataAsync(this, draft.TempPath).ConfigureAwait(false);
+                if (!post.Passed)
+                {
+                    _log.LogInformation("SMTP {Peer}: message {Id} refused by post-data filter: {Reply}", _peer.Address, _messageId, post.Reply);
+                    Error(post.Reply!);
+                    ResetTransaction();
+                    return;
+                }
+            }
+            var committed = await draft.CommitAsync().ConfigureAwait(false);
+            if (!_ctx.Queue.TryEnqueue(committed)) await _ctx.Queue.EnqueueAsync(committed, _t.Closed).ConfigureAwait(false);
+            if (_ctx.Options.Smtp.Log)
+                _log.LogInformation("SMTP {Peer}: accepted {Id} from <{From}> for {Count} recipient(s), {Size} bytes, spool {Name}",
+                    _peer.Address, _messageId, from, _rcpts.Count, scanner.Size, committed.Name);
+            Reply("250 OK <" + _messageId + ">");
+        }
+        catch (IOException ex)
+        {
+            _log.LogError("SMTP {Peer}: spool write for {Id} failed: {Error}", _peer.Address, _messageId, ex.Message);
+            Error(SmtpReplies.LocalError);
+        }
+        ResetTransaction();
+    }
+
+    private void WriteSpoolHeader(SpoolDraft draft)
+    {
+        var date = MailDate.Now(_ctx.Time);
+        draft.WriteText(SpoolInfo(date));
+        draft.WriteText("\r\n");
+        draft.WriteText(_domain);
+        draft.WriteText("\r\n");
+        draft.WriteText(_messageId);
+        draft.WriteText("\r\n");
+        draft.WriteText(_mailLine);
+        draft.WriteText("\r\n");
+        foreach (var r in _rcpts)
+        {
+            draft.WriteText(r.SpoolLine);
+            draft.WriteText("\r\n");
+        }
+        draft.WriteText(SpoolHeader.DataMarker);
+        draft.WriteText("\r\n");
+
+        var cfg = _ctx.Config;
+        draft.WriteText(ReceivedHeader.Build(cfg.ReceivedHdrType, _peer.HeloDomain ?? "", _peer.Remote, _domain, _peer.Local,
+            SmtpReplies.ServerName, _messageId, _rcpts.Count == 1 ? _rcpts[0].Address : null, _from!.Address, _peer.IsAuthenticated, date));
+        if (_peer.AuthUser is { } user && !DisableEmitAuthUser(user))
+        {
+            draft.WriteText("X-AuthUser: ");
+            draft.WriteText(user);
+            draft.WriteText("\r\n");
+        }
+    }
+
+    private bool DisableEmitAuthUser(string user)
+    {
+        if (_auth.FindMailUser(user) is { } u && _ctx.Accounts.GetUserVars(u).DisableEmitAuthUser is { } perUser) return perUser;
+        return _ctx.Config.DisableEmitAuthUser;
+    }
+
+    /// <summary>The spool info line, as <see cref="SpoolHeader"/> documents it: [ClientIP]:Port;[ServerIP]:Port;Time.</summary>
+    private string SpoolInfo(string date) =>
+        $"[{_peer.Address}]:{_peer.Remote.Port};[{Unmap(_peer.Local.Address)}]:{_peer.Local.Port};{date}";
+
+    /// <summary>The SMTP filter info line ("SMTP MESSAGE FILTERS"): ClientDomain;[ClientIP]:Port;ServerDomain;[ServerIP]:Port;Time;Logo.</summary>
+    internal string FilterInfo() =>
+        $"{_peer.HeloDomain ?? ""};[{_peer.Address}]:{_peer.Remote.Port};{_domain};[{Unmap(_peer.Local.Address)}]:{_peer.Local.Port};{MailDate.Now(_ctx.Time)};{SmtpReplies.ServerName}";
+
+    private static IPAddress Unmap(IPAddress a) => a.IsIPv4MappedToIPv6 ? a.MapToIPv4() : a;
+}
