@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Connections;
 using XMail.Fast.Core.Config;
+using XMail.Fast.Protocols.Finger;
+using XMail.Fast.Protocols.Pop3;
 using XMail.Fast.Protocols.Smtp;
 
 namespace XMail.Fast.Server;
@@ -16,6 +18,9 @@ internal static class ServiceRegistry
     {
         yield return ("SMTP", o.Smtp, false, lo => lo.UseConnectionHandler<SmtpConnectionHandler>());
         yield return ("SMTPS", o.Smtps, true, lo => lo.UseConnectionHandler<SmtpConnectionHandler>());
+        yield return ("POP3", o.Pop3, false, lo => lo.UseConnectionHandler<Pop3ConnectionHandler>());
+        yield return ("POP3S", o.Pop3s, true, lo => lo.UseConnectionHandler<Pop3ConnectionHandler>());
+        yield return ("FINGER", o.Finger, false, lo => lo.UseConnectionHandler<FingerConnectionHandler>());
     }
 
     public static void AddServices(IServiceCollection services, XMailOptions o)
