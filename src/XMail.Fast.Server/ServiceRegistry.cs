@@ -5,6 +5,10 @@ using XMail.Fast.Core.Config;
 using XMail.Fast.Protocols.Finger;
 using XMail.Fast.Protocols.Pop3;
 using XMail.Fast.Protocols.Smtp;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using XMail.Fast.Delivery;
+using XMail.Fast.Delivery.Lmail;
+using XMail.Fast.Delivery.Smail;
 
 namespace XMail.Fast.Server;
 
@@ -30,5 +34,11 @@ internal static class ServiceRegistry
         services.AddSingleton(sp => new XMail.Fast.Delivery.Dns.DnsResolver(sp.GetRequiredService<MailServerContext>()));
         services.AddSingleton<XMail.Fast.Core.Dns.IDnsResolver>(sp => sp.GetRequiredService<XMail.Fast.Delivery.Dns.DnsResolver>());
         services.AddSingleton<SmtpConnectionHandler>();
+        // Delivery: SMAIL workers + retries (spool recovery at start), LMAIL. Remote delivery (issue 5) replaces
+        // NoRemoteDelivery by registering its own IRemoteDelivery.
+        services.TryAddSingleton<IRemoteDelivery, NoRemoteDelivery>();
+        services.AddSingleton(sp => new SmailService(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<IRemoteDelivery>()));
+        services.AddHostedService(sp => sp.GetRequiredService<SmailService>());
+        services.AddHostedService<LmailService>();
     }
 }

@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace XMail.Fast.Core.External;
 
 /// <summary>
-/// Runs one external program (external auth, filters, mailproc "external") the XMail way: argv[0] is the
-/// command, the rest are arguments after macro substitution ("MACRO SUBSTITUTION": a field that is exactly
-/// "@@NAME", or "$(NAME)" anywhere in a field); no shell is involved. Returns the exit code, or -1 when the
-/// program could not be started or ran past the timeout (it is then killed).
+/// The one runner for every external program XMail starts (external auth, message filters, mailproc/custdomain/
+/// cmdalias "external" and "filter", SMTP filters): argv[0] is the command, the rest are arguments after macro
+/// substitution ("MACRO SUBSTITUTION": a field that is exactly "@@NAME", or "$(NAME)" anywhere in a field); no shell is
+/// involved. Process priority (-1 below normal, 0 normal, +1 above normal), timeout (0 = start and do not wait, as
+/// XMail's "wait-timeout" 0) with kill of the whole process tree. A program that cannot be started is a logged
+/// error, never an exception.
 /// </summary>
 public static class ExternalProgram
 {
@@ -20,9 +23,16 @@ public static class ExternalProgram
         return result;
     }
 
-    public static string ExpandField(string field, IReadOnlyDictionary<string, string> macros)
+    public static string[] Expand(IEnumerable<string> fields, Func<string, string?> lookup) =>
+        fields.Select(f => ExpandField(f, lookup)).ToArray();
+
+    public static string ExpandField(string field, IReadOnlyDictionary<string, string> macros) =>
+        ExpandField(field, name => macros.TryGetValue(name, out var v) ? v : null);
+
+    /// <summary>Unknown macros are left as written, so a literal "$(X)" survives.</summary>
+    public static string ExpandField(string field, Func<string, string?> lookup)
     {
-        if (field.StartsWith("@@", StringComparison.Ordinal) && macros.TryGetValue(field[2..], out var whole)) return whole;
+        if (field.Length > 2 && field.StartsWith("@@", StringComparison.Ordinal) && lookup(field[2..]) is { } whole) return whole;
         int open = field.IndexOf("$(", StringComparison.Ordinal);
         if (open < 0) return field;
         var sb = new StringBuilder(field.Length + 32);
@@ -33,7 +43,7 @@ public static class ExternalProgram
             if (close < 0) break;
             sb.Append(field, pos, open - pos);
             string name = field.Substring(open + 2, close - open - 2);
-            if (macros.TryGetValue(name, out var v)) sb.Append(v);
+            if (lookup(name) is { } v) sb.Append(v);
             else sb.Append(field, open, close - open + 1);
             pos = close + 1;
             open = field.IndexOf("$(", pos, StringComparison.Ordinal);
@@ -42,34 +52,68 @@ public static class ExternalProgram
         return sb.ToString();
     }
 
+    /// <summary>Runs argv and returns its exit code, or <see cref="StartFailed"/> when not started or timed out (killed).</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> argv, TimeSpan timeout, CancellationToken ct = default)
     {
         if (argv.Count == 0 || string.IsNullOrEmpty(argv[0])) return StartFailed;
-        var psi = new ProcessStartInfo(argv[0])
+        var r = await RunAsync(argv[0], argv.Skip(1).ToArray(), Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)), 0, null, ct).ConfigureAwait(false);
+        return r.Started && !r.TimedOut ? r.ExitCode : StartFailed;
+    }
+
+    public static async Task<ExternalResult> RunAsync(
+        string program, IReadOnlyList<string> args, int timeoutSeconds, int priority = 0,
+        ILogger? log = null, CancellationToken ct = default)
+    {
+        var psi = new ProcessStartInfo(program)
         {
             UseShellExecute = false,
             RedirectStandardInput = false,
             RedirectStandardOutput = false,
             RedirectStandardError = false,
+            CreateNoWindow = true,
         };
-        for (int i = 1; i < argv.Count; i++) psi.ArgumentList.Add(argv[i]);
-        Process? p;
-        try { p = Process.Start(psi); }
-        catch (Exception) { return StartFailed; }
-        if (p is null) return StartFailed;
-        using (p)
+        foreach (var a in args) psi.ArgumentList.Add(a);
+
+        Process process;
+        try
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            cts.CancelAfter(timeout);
+            process = Process.Start(psi) ?? throw new InvalidOperationException("process not started");
+        }
+        catch (Exception ex)
+        {
+            log?.LogError("external program {Program} could not be started: {Error}", program, ex.Message);
+            return new ExternalResult(false, StartFailed, false, ex.Message);
+        }
+
+        if (priority != 0)
+        {
+            try { process.PriorityClass = priority < 0 ? ProcessPriorityClass.BelowNormal : ProcessPriorityClass.AboveNormal; }
+            catch (Exception ex) { log?.LogDebug("priority {Priority} not applied to {Program}: {Error}", priority, program, ex.Message); }
+        }
+
+        if (timeoutSeconds <= 0)
+        {
+            // "nowait": reap in the background so no zombie is left behind.
+            _ = process.WaitForExitAsync().ContinueWith(_ => process.Dispose(), TaskScheduler.Default);
+            return new ExternalResult(true, 0, false, null);
+        }
+
+        using (process)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
             try
             {
-                await p.WaitForExitAsync(cts.Token).ConfigureAwait(false);
-                return p.ExitCode;
+                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+                return new ExternalResult(true, process.ExitCode, false, null);
             }
             catch (OperationCanceledException)
             {
-                try { p.Kill(entireProcessTree: true); } catch { }
-                return StartFailed;
+                try { process.Kill(entireProcessTree: true); } catch { }
+                try { await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false); } catch { }
+                if (ct.IsCancellationRequested) throw;
+                log?.LogWarning("external program {Program} timed out after {Seconds}s and was killed", program, timeoutSeconds);
+                return new ExternalResult(true, StartFailed, true, "timeout");
             }
         }
     }

@@ -55,6 +55,27 @@ public sealed class LocalResolver
         return new LocalRecipient(RecipientKind.UnknownUser, address, address);
     }
 
+    /// <summary>
+    /// "MAILPROC.TAB": the user's own mailproc.tab, else the domain's, else null (default: store in the mailbox).
+    /// </summary>
+    public string? FindMailProc(UserRecord user)
+    {
+        var userFile = Path.Combine(_accounts.UserDirectory(user), "mailproc.tab");
+        if (File.Exists(userFile)) return userFile;
+        var domainFile = Path.Combine(_root.DomainDir(user.Domain), "mailproc.tab");
+        return File.Exists(domainFile) ? domainFile : null;
+    }
+
+    /// <summary>
+    /// "EXTALIASES.TAB": the Return-Path used for local delivery. An external sender address listed there is
+    /// replaced by its local account, so replies stay internal; any other sender is returned unchanged.
+    /// </summary>
+    public string MapReturnPath(string sender)
+    {
+        if (sender.Length == 0 || !EmailAddress.TrySplit(sender, out var user, out var domain)) return sender;
+        return _accounts.ExtAliases.Find(domain, user) is { } ext ? ext.LocalName + "@" + ext.LocalDomain : sender;
+    }
+
     /// <summary>cmdaliases/DOMAIN/USER.tab (lower case), if present and the names are safe path components.</summary>
     public string? FindCmdAlias(string domain, string user)
     {

@@ -1,0 +1,43 @@
+namespace XMail.Fast.Core.Mailbox;
+
+/// <summary>
+/// Stores one message in a local account: Maildir when the account has a Maildir folder (or none exists and the
+/// server runs with -MM), else the mailbox/ folder; enforces MaxMBSize (KB, 0 = unlimited) against the bytes
+/// already stored in new/ and cur/ (or mailbox/).
+/// </summary>
+public static class LocalMailboxDelivery
+{
+    public static ErrorCode Deliver(string userDir, bool useMaildirByDefault, long maxMBSizeKb, long messageBytes,
+        string returnPath, string deliveredTo, Func<Stream> openMessage, TimeProvider? time, out string? storedPath)
+    {
+        storedPath = null;
+        var maildir = Path.Combine(userDir, "Maildir");
+        var mailbox = Path.Combine(userDir, "mailbox");
+        bool useMaildir = Directory.Exists(maildir) || (!Directory.Exists(mailbox) && useMaildirByDefault);
+
+        if (maxMBSizeKb > 0)
+        {
+            long used = useMaildir ? FolderBytes(Path.Combine(maildir, "new")) + FolderBytes(Path.Combine(maildir, "cur")) : FolderBytes(mailbox);
+            if (used + messageBytes > maxMBSizeKb * 1024) return ErrorCode.MailboxSize;
+        }
+
+        void Content(Stream output)
+        {
+            using var message = openMessage();
+            DeliveredMessageWriter.Write(output, returnPath, deliveredTo, message);
+        }
+
+        storedPath = useMaildir ? MaildirWriter.Write(maildir, Content, time) : MailboxFolderWriter.Write(mailbox, Content, time);
+        return ErrorCode.Success;
+    }
+
+    /// <summary>Total size of the message files of one folder (dot-files being written are not counted).</summary>
+    public static long FolderBytes(string dir)
+    {
+        if (!Directory.Exists(dir)) return 0;
+        long total = 0;
+        foreach (var f in new DirectoryInfo(dir).EnumerateFiles())
+            if (!f.Name.StartsWith('.')) total += f.Length;
+        return total;
+    }
+}

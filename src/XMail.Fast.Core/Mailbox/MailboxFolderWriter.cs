@@ -1,0 +1,21 @@
+using XMail.Fast.Core.Spool;
+
+namespace XMail.Fast.Core.Mailbox;
+
+/// <summary>
+/// XMail's "mailbox" structure (-Mm): the account's mailbox/ folder holds one file per message. The file is written
+/// under a dot-name first (readers skip names starting with '.'), fsynced, then renamed to its unique name.
+/// </summary>
+public static class MailboxFolderWriter
+{
+    public static string Write(string mailboxDir, Action<Stream> writeContent, TimeProvider? time = null)
+    {
+        Directory.CreateDirectory(mailboxDir);
+        var name = UniqueName.Next(time);
+        var tmp = Path.Combine(mailboxDir, "." + name + ".tmp");
+        var final = Path.Combine(mailboxDir, name);
+        MaildirWriter.WriteDurable(tmp, writeContent);
+        File.Move(tmp, final);
+        return final;
+    }
+}

@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using XMail.Fast.Core;
+using XMail.Fast.Core.Config;
+using XMail.Fast.Core.Spool;
+using XMail.Fast.Delivery.Filters;
+using XMail.Fast.Delivery.Local;
+using XMail.Fast.Delivery.Notify;
+using XMail.Fast.Delivery.Spool;
+
+namespace XMail.Fast.Delivery.Smail;
+
+/// <summary>
+/// One SMAIL pass over one spool message: lock, loop check (MaxMTAOps Received: lines), route every RCPT (skipping
+/// targets done in an earlier pass), hand remote targets to <see cref="IRemoteDelivery"/>, then settle: all done →
+/// removed; temporary failures → rsnd/ and a retry (or expiry after -Qr tries); permanent failures → bounce and froz/
+/// (removed with RemoveSpoolErrors).
+/// </summary>
+public sealed class MessageProcessor
+{
+    private readonly MailServerContext _context;
+    private readonly SpoolStore _store;
+    private readonly RetryQueue _retries;
+    private readonly RetrySchedule _schedule;
+    private readonly IRemoteDelivery _remote;
+    private readonly RecipientRouter _router;
+    private readonly BounceWriter _bounces;
+    private readonly ILogger _log;
+    private readonly ConcurrentDictionary<SpoolRef, byte> _inFlight = new();
+
+    public MessageProcessor(MailServerContext context, SpoolStore store, RetryQueue retries, IRemoteDelivery remote, ILogger log)
+    {
+        _context = context;
+        _store = store;
+        _retries = retries;
+        _remote = remote;
+        _log = log;
+        var o = context.Options;
+        _schedule = new RetrySchedule(o.SmailRetryTimeoutSeconds, o.SmailRetryIncrRatio, o.SmailMaxRetries);
+        _router = new RecipientRouter(context, store, new MessageFilterRunner(context, context.Loggers.CreateLogger("XMail.Filters")), log);
+        _bounces = new BounceWriter(context, store, log);
+    }
+
+    public RetrySchedule Schedule => _schedule;
+
+    public async Task ProcessAsync(SpoolRef r, CancellationToken ct)
+    {
+        if (!_inFlight.TryAdd(r, 0)) return;
+        try
+        {
+            if (!_store.TryLock(r)) return;
+            try
+            {
+                await ProcessLockedAsync(r, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                _store.Unlock(r);
+            }
+        }
+        finally
+        {
+            _inFlight.TryRemove(r, out _);
+        }
+    }
+
+    private async Task ProcessLockedAsync(SpoolRef r, CancellationToken ct)
+    {
+        var path = _store.Locate(r);
+        if (path is null) return;
+        var now = _context.Time.GetUtcNow();
+        var info = _store.ReadInfo(r) ?? new SpoolInfo(0, 0, now.ToUnixTimeSeconds());
+        int tries = info.Tries + 1;
+        // A message waiting in rsnd/ runs at its due time only (a stray duplicate queue entry must not retry early).
+        if (path.EndsWith(Path.DirectorySeparatorChar + "rsnd" + Path.DirectorySeparatorChar + r.Name, StringComparison.Ordinal) &&
+            info.NextTry > now.ToUnixTimeSeconds())
+        {
+            _retries.Add(r, DateTimeOffset.FromUnixTimeSeconds(info.NextTry));
+            return;
+        }
+
+        SpoolHeader? header;
+        try { header = SpoolHeader.ReadFile(path); }
+        catch (IOException ex)
+        {
+            _log.LogWarning("spool file {Name} unreadable: {Error}; retry later", r.Name, ex.Message);
+            Reschedule(r, path, info with { Tries = tries });
+            return;
+        }
+        if (header is null)
+        {
+            _log.LogError("spool file {Name} is malformed; frozen", r.Name);
+            _store.AppendLog(r, [$"ErrCode   = -{(int)ErrorCode.InvalidSpoolFile}", "ErrString = Invalid spool file"]);
+            _store.WriteInfo(r, info with { Tries = tries });
+            _store.Freeze(r, path);
+            return;
+        }
+        var message = new SpoolMessage(r, path, header);
+
+        try
+        {
+            if (CountReceived(message) > _context.Config.MaxMTAOps)
+            {
+                FreezeLooped(message, info with { Tries = tries }, path);
+                return;
+            }
+
+            var job = new DeliveryJob(message, _store, _store.ReadDone(r));
+            foreach (var rcpt in header.Recipients.Distinct(StringComparer.OrdinalIgnoreCase))
+                await _router.RouteAsync(job, rcpt, rcpt, message.Sender, 0, ct).ConfigureAwait(false);
+            await DeliverRemoteAsync(job, ct).ConfigureAwait(false);
+            await SettleAsync(job, info, tries, path, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // Never lose a message to a bug: log it and try again later like any temporary failure.
+            _log.LogError(ex, "processing of spool message {Name} failed; will retry", r.Name);
+            _store.AppendLog(r, ["ErrString = Internal error", ex.Message]);
+            if (File.Exists(path)) Reschedule(r, path, info with { Tries = tries });
+        }
+    }
+
+    private async Task DeliverRemoteAsync(DeliveryJob job, CancellationToken ct)
+    {
+        foreach (var group in job.Remote.GroupBy(p => (p.Sender, p.Route)))
+        {
+            var pending = group.ToList();
+            var targets = pending.Select(p => p.Target).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            RemoteResult result;
+            try
+            {
+                result = await _remote.DeliverAsync(job.Message, group.Key.Sender, targets, group.Key.Route, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
+            catch (Exception ex)
+            {
+                _log.LogError(ex, "remote delivery of {Id} failed", job.Message.Id);
+                result = new RemoteResult(targets.Select(t => new RemoteRecipientResult(t, DeliveryStatus.TemporaryFailure, "451 " + ex.Message)).ToList());
+            }
+            var byTarget = new Dictionary<string, RemoteRecipientResult>(StringComparer.OrdinalIgnoreCase);
+            foreach (var rr in result.Recipients) byTarget[rr.Recipient] = rr;
+            foreach (var p in pending)
+            {
+                if (!byTarget.TryGetValue(p.Target, out var rr))
+                    rr = new RemoteRecipientResult(p.Target, DeliveryStatus.TemporaryFailure, "451 no result from remote delivery");
+                if (rr.Status == DeliveryStatus.Delivered) job.Delivered(p.Recipient, p.Target, p.Key, rr.Text);
+                else job.Failed(p.Recipient, p.Target, rr.Status, rr.Text);
+            }
+        }
+    }
+
+    private async Task SettleAsync(DeliveryJob job, SpoolInfo info, int tries, string path, CancellationToken ct)
+    {
+        var r = job.Message.Ref;
+        var temp = job.Results.Where(x => x.Status == DeliveryStatus.TemporaryFailure).ToList();
+        var perm = job.Results.Where(x => x.Status == DeliveryStatus.PermanentFailure).ToList();
+        if (_context.Options.SmailLog)
+            foreach (var d in job.Results.Where(x => x.Status == DeliveryStatus.Delivered))
+                _log.LogInformation("SMAIL {Id} <{Sender}> -> <{Target}> (rcpt <{Rcpt}>): {Text}", job.Message.SmtpId, job.Message.Sender, d.Target, d.Recipient, d.Text);
+
+        if (temp.Count == 0 && perm.Count == 0)
+        {
+            _store.Remove(r);
+            return;
+        }
+
+        var lines = new List<string>();
+        foreach (var f in temp.Concat(perm))
+        {
+            lines.Add($"Message <{job.Message.SmtpId}> to <{f.Target}> (rcpt <{f.Recipient}>) failed ({(f.Status == DeliveryStatus.TemporaryFailure ? "temporary" : "permanent")}), try {tries}");
+            lines.Add($"SMTP-Error = \"{f.Text}\"");
+        }
+        _store.AppendLog(r, lines);
+        foreach (var f in temp.Concat(perm))
+            _log.LogWarning("SMAIL {Id} <{Sender}> -> <{Target}>: {Text}", job.Message.SmtpId, job.Message.Sender, f.Target, f.Text);
+
+        // A permanent failure is notified once, even if the message waits for other targets.
+        var newPerm = perm.Where(p => !job.IsDone(DeliveryJob.Key(p.Recipient, "failed", p.Target))).ToList();
+        var notices = new List<SpoolRef>();
+        var notify = newPerm.Where(p => p.Notify).ToList();
+        if (notify.Count > 0) notices.AddRange(_bounces.Write(job.Message, notify, temporary: false));
+        foreach (var p in newPerm) job.MarkDone(DeliveryJob.Key(p.Recipient, "failed", p.Target));
+
+        bool freeze = perm.Any(p => p.Freeze) && !_context.Config.RemoveSpoolErrors;
+        if (temp.Count > 0)
+        {
+            if (_schedule.IsExpired(tries))
+            {
+                notices.AddRange(_bounces.Write(job.Message, temp, temporary: false, "Message expired after " + tries + " delivery attempts: " + temp[0].Text));
+                _store.AppendLog(r, [$"ErrCode   = -{(int)ErrorCode.SpoolFileExpired}", "ErrString = Spool file expired"]);
+                _store.WriteInfo(r, info with { Tries = tries });
+                if (_context.Config.RemoveSpoolErrors) _store.Remove(r);
+                else _store.Freeze(r, path);
+            }
+            else
+            {
+                if (IsNotifyTry(tries)) notices.AddRange(_bounces.Write(job.Message, temp, temporary: true));
+                Reschedule(r, path, info with { Tries = tries });
+            }
+        }
+        else
+        {
+            _store.WriteInfo(r, info with { Tries = tries });
+            if (freeze) _store.Freeze(r, path);
+            else _store.Remove(r);
+        }
+        foreach (var n in notices) await _context.Queue.EnqueueAsync(n, ct).ConfigureAwait(false);
+    }
+
+    private void Reschedule(SpoolRef r, string path, SpoolInfo info)
+    {
+        var due = _context.Time.GetUtcNow() + _schedule.DelayAfter(info.Tries);
+        _store.WriteInfo(r, info with { NextTry = due.ToUnixTimeSeconds() });
+        _store.MoveToResend(r, path);
+        _retries.Add(r, due);
+    }
+
+    private bool IsNotifyTry(int tries)
+    {
+        var pattern = _context.Config.NotifyTryPattern;
+        if (pattern.Length == 0) return false;
+        foreach (var p in pattern.Split(','))
+            if (int.TryParse(p.Trim(), out int n) && n == tries) return true;
+        return false;
+    }
+
+    /// <summary>The transcript "ctrl.frozen-list-get": ErrCode -163 in slog/, message in froz/, no delivery.</summary>
+    private void FreezeLooped(SpoolMessage message, SpoolInfo info, string path)
+    {
+        var r = message.Ref;
+        _log.LogWarning("SMAIL {Id} blocked by mail loop check (more than {Max} Received: headers)", message.SmtpId, _context.Config.MaxMTAOps);
+        _store.AppendLog(r,
+        [
+            $"ErrCode   = -{(int)ErrorCode.MailLoopDetected}",
+            "ErrString = Mail loop detected",
+            $"Message <{message.SmtpId}> blocked by mail loop check !",
+            "SMTP-Error = \"554 Message blocked by mail loop check\"",
+        ]);
+        var failures = message.Header.Recipients.Select(x => new TargetResult(x, x, DeliveryStatus.PermanentFailure, "554 Message blocked by mail loop check")).ToList();
+        var notices = _bounces.Write(message, failures, temporary: false);
+        _store.WriteInfo(r, info);
+        if (_context.Config.RemoveSpoolErrors) _store.Remove(r);
+        else _store.Freeze(r, path);
+        foreach (var n in notices) _context.Queue.TryEnqueue(n);
+    }
+
+    /// <summary>Received: header fields of the message (the MTA hops it has made).</summary>
+    public static int CountReceived(SpoolMessage message)
+    {
+        int n = 0;
+        using var s = message.OpenMessage();
+        using var reader = new StreamReader(s, Encoding.Latin1, false, 16 * 1024);
+        while (reader.ReadLine() is { Length: > 0 } line)
+            if (line.StartsWith("Received:", StringComparison.OrdinalIgnoreCase)) n++;
+        return n;
+    }
+}

@@ -1,0 +1,80 @@
+using XMail.Fast.Core.Spool;
+
+namespace XMail.Fast.Delivery.Spool;
+
+/// <summary>A committed spool message being processed: where its file is, its header, and its message bytes on demand.</summary>
+public sealed class SpoolMessage
+{
+    public SpoolMessage(SpoolRef reference, string path, SpoolHeader header)
+    {
+        Ref = reference;
+        FilePath = path;
+        Header = header;
+    }
+
+    public SpoolRef Ref { get; }
+    /// <summary>The spool file (in mess/ or rsnd/), header included: what $(FILE) names for filters.</summary>
+    public string FilePath { get; }
+    public SpoolHeader Header { get; private set; }
+
+    /// <summary>XMail's unique message id ($(MSGID)): the spool file name.</summary>
+    public string Id => Ref.Name;
+    /// <summary>The SMTP id ($(MSGREF)), e.g. "S5C".</summary>
+    public string SmtpId => Header.MessageId;
+    public string Sender => Header.MailFrom;
+
+    /// <summary>Bytes of the message part (after &lt;&lt;MAIL-DATA&gt;&gt;).</summary>
+    public long MessageSize => Math.Max(0, new FileInfo(FilePath).Length - Header.DataOffset);
+
+    /// <summary>The SMTP AUTH user recorded in the MAIL FROM line (" AUTH=user"), or "-" ($(USERAUTH)).</summary>
+    public string AuthUser
+    {
+        get
+        {
+            var line = Header.MailFromLine;
+            int i = line.IndexOf(" AUTH=", StringComparison.OrdinalIgnoreCase);
+            if (i < 0) return "-";
+            var v = line[(i + 6)..];
+            int sp = v.IndexOf(' ');
+            if (sp >= 0) v = v[..sp];
+            return v is "" or "<>" ? "-" : v;
+        }
+    }
+
+    /// <summary>"[ip]:port" of the client and of the server, from the info line ($(REMOTEADDR), $(LOCALADDR)).</summary>
+    public (string Remote, string Local) Addresses
+    {
+        get
+        {
+            var parts = Header.Info.Split(';');
+            return (parts.Length > 0 ? parts[0] : "", parts.Length > 1 ? parts[1] : "");
+        }
+    }
+
+    /// <summary>The message (headers and body), positioned at its first byte.</summary>
+    public Stream OpenMessage()
+    {
+        var fs = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
+        fs.Position = Header.DataOffset;
+        return fs;
+    }
+
+    /// <summary>Re-reads the header after an external filter rewrote the file (exit code 7).</summary>
+    public bool Reload()
+    {
+        var h = SpoolHeader.ReadFile(FilePath);
+        if (h is null) return false;
+        Header = h;
+        return true;
+    }
+
+    /// <summary>The header fields of the message (up to the blank line), CRLF-joined, at most <paramref name="maxBytes"/>.</summary>
+    public string ReadMessageHeaders(int maxBytes = 256 * 1024)
+    {
+        using var s = OpenMessage();
+        var reader = new StreamReader(s, System.Text.Encoding.Latin1);
+        var sb = new System.Text.StringBuilder();
+        while (reader.ReadLine() is { } line && line.Length > 0 && sb.Length < maxBytes) sb.Append(line).Append("\r\n");
+        return sb.ToString();
+    }
+}

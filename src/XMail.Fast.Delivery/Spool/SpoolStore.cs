@@ -1,0 +1,169 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using XMail.Fast.Core.Spool;
+
+namespace XMail.Fast.Delivery.Spool;
+
+/// <summary>
+/// The state folders of a spool message ("XMAIL SPOOL DESIGN"): mess/ (new), rsnd/ (waiting for a retry), froz/,
+/// lock/ (being processed), slog/ (its delivery log), info/ (tries, see <see cref="SpoolInfo"/>), mprc/ (delivery
+/// targets already done, one per line, appended as each is delivered: a retry, a crash restart or a frozsubmit never
+/// delivers twice to the same target). Every file of a message has the message's name.
+/// </summary>
+public sealed class SpoolStore
+{
+    private readonly SpoolLayout _layout;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+
+    public SpoolStore(SpoolLayout layout, TimeProvider time, ILogger log)
+    {
+        _layout = layout;
+        _time = time;
+        _log = log;
+    }
+
+    public SpoolLayout Layout => _layout;
+
+    public string PathOf(SpoolRef r, string state) => _layout.PathOf(r, state);
+
+    /// <summary>Claims a message with lock/NAME (O_EXCL); false if someone else holds it.</summary>
+    public bool TryLock(SpoolRef r)
+    {
+        var path = PathOf(r, "lock");
+        try
+        {
+            using var _ = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            return true;
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return TryLock(r);
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
+    public void Unlock(SpoolRef r) => TryDelete(PathOf(r, "lock"));
+
+    /// <summary>The message file in mess/ or rsnd/ (the states the workers deliver from), or null.</summary>
+    public string? Locate(SpoolRef r)
+    {
+        var mess = PathOf(r, "mess");
+        if (File.Exists(mess)) return mess;
+        var rsnd = PathOf(r, "rsnd");
+        return File.Exists(rsnd) ? rsnd : null;
+    }
+
+    public SpoolInfo? ReadInfo(SpoolRef r)
+    {
+        try { return SpoolInfo.Parse(File.ReadAllText(PathOf(r, "info"))); }
+        catch (IOException) { return null; }
+    }
+
+    public void WriteInfo(SpoolRef r, SpoolInfo info) => File.WriteAllText(Ensure(PathOf(r, "info")), info.Format());
+
+    public HashSet<string> ReadDone(SpoolRef r)
+    {
+        var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        try
+        {
+            foreach (var line in File.ReadAllLines(PathOf(r, "mprc"), Encoding.Latin1))
+                if (line.Length > 0) set.Add(line);
+        }
+        catch (IOException) { }
+        return set;
+    }
+
+    /// <summary>Records a delivered target. Written through to the OS at once, so a process crash cannot lose it.</summary>
+    public void AppendDone(SpoolRef r, string key)
+    {
+        using var fs = new FileStream(Ensure(PathOf(r, "mprc")), FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 1);
+        fs.Write(Encoding.Latin1.GetBytes(key + "\n"));
+    }
+
+    /// <summary>Appends one entry to slog/NAME in XMail's form: "[PeekTime] secs : date", "&lt;&lt;", lines, "&gt;&gt;".</summary>
+    public void AppendLog(SpoolRef r, IEnumerable<string> lines)
+    {
+        var now = _time.GetUtcNow();
+        var sb = new StringBuilder(256);
+        sb.Append("[PeekTime] ").Append(now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(" : ").Append(RfcDate.Format(now)).Append("\r\n");
+        sb.Append("<<\r\n");
+        foreach (var l in lines) sb.Append(l).Append("\r\n");
+        sb.Append(">>\r\n");
+        try { File.AppendAllText(Ensure(PathOf(r, "slog")), sb.ToString(), Encoding.Latin1); }
+        catch (IOException ex) { _log.LogError("unable to write the log of spool message {Name}: {Error}", r.Name, ex.Message); }
+    }
+
+    public string ReadLog(SpoolRef r)
+    {
+        try { return File.ReadAllText(PathOf(r, "slog"), Encoding.Latin1); }
+        catch (IOException) { return ""; }
+    }
+
+    /// <summary>Delivery finished: the message and all its state files go.</summary>
+    public void Remove(SpoolRef r)
+    {
+        TryDelete(PathOf(r, "mess"));
+        TryDelete(PathOf(r, "rsnd"));
+        foreach (var s in new[] { "info", "mprc", "slog", "cust" }) TryDelete(PathOf(r, s));
+    }
+
+    /// <summary>mess/ → rsnd/ (first failure) or stays in rsnd/.</summary>
+    public void MoveToResend(SpoolRef r, string currentPath)
+    {
+        var target = PathOf(r, "rsnd");
+        if (currentPath != target) File.Move(currentPath, Ensure(target), overwrite: true);
+    }
+
+    /// <summary>Into froz/, keeping slog/ (frozgetlog), info/ and mprc/ (a frozsubmit skips what was delivered).</summary>
+    public void Freeze(SpoolRef r, string currentPath) => File.Move(currentPath, Ensure(PathOf(r, "froz")), overwrite: true);
+
+    /// <summary>
+    /// Commits a new spool message (bounce, list fan-out, LMAIL): written in L0/L1/temp, fsynced, renamed into mess/.
+    /// </summary>
+    public SpoolRef Submit(SpoolHeader header, Action<Stream> writeMessage)
+    {
+        var (l0, l1) = _layout.PickLevels();
+        var r = new SpoolRef(l0, l1, UniqueName.Next(_time));
+        var temp = PathOf(r, "temp");
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
+            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
+            {
+                fs.Write(Encoding.Latin1.GetBytes(header.Format()));
+                writeMessage(fs);
+                fs.Flush(flushToDisk: true);
+            }
+            var mess = PathOf(r, "mess");
+            Directory.CreateDirectory(Path.GetDirectoryName(mess)!);
+            File.Move(temp, mess);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+        return r;
+    }
+
+    /// <summary>
+    /// State folders are created on first use, not all 23x23x9 at start (thousands of mkdirs cost seconds on a
+    /// busy disk); every reader tolerates a missing folder.
+    /// </summary>
+    private static string Ensure(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
+    }
+
+    private void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (DirectoryNotFoundException) { }
+        catch (IOException ex) { _log.LogWarning("unable to remove {Path}: {Error}", path, ex.Message); }
+    }
+}
