@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Connections;
 using XMail.Fast.Core.Config;
+using XMail.Fast.Protocols.Ctrl;
 using XMail.Fast.Protocols.Finger;
 using XMail.Fast.Protocols.Pop3;
 using XMail.Fast.Protocols.Smtp;
@@ -25,6 +26,8 @@ internal static class ServiceRegistry
         yield return ("POP3", o.Pop3, false, lo => lo.UseConnectionHandler<Pop3ConnectionHandler>());
         yield return ("POP3S", o.Pop3s, true, lo => lo.UseConnectionHandler<Pop3ConnectionHandler>());
         yield return ("FINGER", o.Finger, false, lo => lo.UseConnectionHandler<FingerConnectionHandler>());
+        yield return ("CTRL", o.Ctrl, false, lo => lo.UseConnectionHandler<CtrlConnectionHandler>());
+        yield return ("CTRLS", o.Ctrls, true, lo => lo.UseConnectionHandler<CtrlConnectionHandler>());
     }
 
     public static void AddServices(IServiceCollection services, XMailOptions o)
@@ -40,5 +43,6 @@ internal static class ServiceRegistry
         services.AddSingleton(sp => new SmailService(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<IRemoteDelivery>()));
         services.AddHostedService(sp => sp.GetRequiredService<SmailService>());
         services.AddHostedService<LmailService>();
+        services.AddSingleton<CtrlConnectionHandler>(); // one instance for CTRL and CTRLS: -CX counts both
     }
 }

@@ -28,6 +28,7 @@ public static class TabFile
     public static List<TabLine> Parse(string text, string sourceName, ILogger? log = null)
     {
         var result = new List<TabLine>();
+        if (text.Length == 0) return result; // an empty file has no lines (not one blank line)
         int lineNo = 0;
         foreach (var rawLine in text.AsSpan().EnumerateLines())
         {

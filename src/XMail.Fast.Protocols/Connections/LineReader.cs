@@ -64,6 +64,13 @@ public static class LineReader
             }
             if (status == LineStatus.TooLong || discarding)
             {
+                // An over-long line whose LF is already buffered: drop it through the LF, keep what follows.
+                var scan = new SequenceReader<byte>(buffer);
+                if (scan.TryAdvanceTo(LF, advancePastDelimiter: true))
+                {
+                    input.AdvanceTo(scan.Position);
+                    return ("", true);
+                }
                 // Drop what we have except a possible terminator search position; keep discarding until LF.
                 discarding = true;
                 input.AdvanceTo(buffer.End);

@@ -1,0 +1,211 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using XMail.Fast.Core;
+using XMail.Fast.Core.Config;
+using XMail.Fast.Protocols.Connections;
+
+namespace XMail.Fast.Protocols.Ctrl;
+
+/// <summary>
+/// One CTRL connection: reads command lines and uploads (with the -Ct idle timeout), writes RESSTRINGs, "+00100"
+/// lists and files (dot-stuffed) and takes "+00101" uploads (dot-unstuffed). Commands are run by
+/// <see cref="CtrlCommandTable"/>; this type only speaks the wire format.
+/// </summary>
+internal sealed class CtrlSession : IDisposable
+{
+    /// <summary>Longest command line accepted (XMail 1.27 used 4 KB; uservarsset lines can be longer).</summary>
+    public const int MaxCommandLine = 16 * 1024;
+    /// <summary>Longest line of an uploaded file.</summary>
+    public const int MaxUploadLine = 64 * 1024;
+    /// <summary>Largest uploaded file (mailproc.tab, custom domain file, configuration file).</summary>
+    public const int MaxUploadBytes = 16 * 1024 * 1024;
+
+    private readonly CancellationTokenSource _idle;
+    private readonly TimeSpan _timeout;
+
+    public CtrlSession(SessionTransport transport, CtrlServices services, TimeSpan timeout)
+    {
+        Transport = transport;
+        Services = services;
+        _timeout = timeout;
+        _idle = CancellationTokenSource.CreateLinkedTokenSource(transport.Closed);
+    }
+
+    public SessionTransport Transport { get; }
+    public CtrlServices Services { get; }
+    public MailServerContext Context => Services.Context;
+    public ILogger Log => Services.Log;
+    public string PeerIp => Transport.RemoteAddress.ToString();
+
+    /// <summary>The authenticated CTRL account ("" before login).</summary>
+    public string User { get; set; } = "";
+
+    /// <summary>True after the idle timeout fired (the session is over).</summary>
+    public bool TimedOut { get; private set; }
+
+    /// <summary>Reads one line; null when the peer closed or the idle timeout expired.</summary>
+    public async ValueTask<(string? Line, bool TooLong)> ReadLineAsync(int maxLength)
+    {
+        _idle.CancelAfter(_timeout);
+        try
+        {
+            return await LineReader.ReadLineAsync(Transport.Input, maxLength, _idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            TimedOut = !Transport.Closed.IsCancellationRequested;
+            return (null, false);
+        }
+        finally
+        {
+            if (!_idle.IsCancellationRequested) _idle.CancelAfter(Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    public ValueTask WriteLineAsync(string line) => Transport.WriteLineAsync(line);
+
+    public ValueTask ReplyAsync(ErrorCode code) => Transport.WriteLineAsync(ErrorCodeText.CtrlLine(code));
+
+    public ValueTask OkAsync() => Transport.WriteLineAsync("+00000 OK");
+
+    /// <summary>"+00100 OK", the lines (dot-stuffed), ".".</summary>
+    public async ValueTask SendListAsync(IEnumerable<string> lines)
+    {
+        Transport.BufferLine("+00100 OK");
+        int pending = 0;
+        foreach (var line in lines)
+        {
+            if (line.StartsWith('.')) Transport.Buffer(".");
+            Transport.BufferLine(line);
+            if (++pending == 256)
+            {
+                pending = 0;
+                await Transport.FlushAsync().ConfigureAwait(false);
+            }
+        }
+        Transport.BufferLine(".");
+        await Transport.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// "+00100 OK", then the files one after the other as lines (LF or CRLF ends a line; a line starting with '.'
+    /// gets another '.'), then ".". Streams: a file is never held in memory whole.
+    /// </summary>
+    public async ValueTask SendFilesAsync(IReadOnlyList<string> paths)
+    {
+        var streams = new List<FileStream>(paths.Count);
+        try
+        {
+            // Open everything first: a file that vanished is an error before "+00100", not a truncated list.
+            foreach (var p in paths) streams.Add(new FileStream(p, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.SequentialScan));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            foreach (var s in streams) await s.DisposeAsync().ConfigureAwait(false);
+            Log.LogWarning("CTRL [{Ip}] unable to read file: {Error}", PeerIp, ex.Message);
+            await ReplyAsync(ErrorCode.FileOpen).ConfigureAwait(false);
+            return;
+        }
+        Transport.BufferLine("+00100 OK");
+        var input = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        var output = ArrayPool<byte>.Shared.Rent(40 * 1024);
+        try
+        {
+            foreach (var fs in streams)
+            {
+                await using var _ = fs;
+                int o = 0;
+                bool atLineStart = true, heldCr = false;
+                int n;
+                while ((n = await fs.ReadAsync(input.AsMemory(0, input.Length)).ConfigureAwait(false)) > 0)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        byte b = input[i];
+                        if (b == (byte)'\n')
+                        {
+                            output[o++] = (byte)'\r';
+                            output[o++] = (byte)'\n';
+                            atLineStart = true;
+                            heldCr = false;
+                        }
+                        else
+                        {
+                            if (heldCr) output[o++] = (byte)'\r'; // a bare CR is data
+                            heldCr = b == (byte)'\r';
+                            if (!heldCr)
+                            {
+                                if (atLineStart && b == (byte)'.') output[o++] = (byte)'.';
+                                output[o++] = b;
+                            }
+                            atLineStart = false;
+                        }
+                        if (o > output.Length - 8)
+                        {
+                            await Transport.Output.WriteAsync(output.AsMemory(0, o), Transport.Closed).ConfigureAwait(false);
+                            o = 0;
+                        }
+                    }
+                }
+                if (heldCr) output[o++] = (byte)'\r';
+                if (!atLineStart)
+                {
+                    output[o++] = (byte)'\r';
+                    output[o++] = (byte)'\n';
+                }
+                if (o > 0) await Transport.Output.WriteAsync(output.AsMemory(0, o), Transport.Closed).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(input);
+            ArrayPool<byte>.Shared.Return(output);
+        }
+        Transport.BufferLine(".");
+        await Transport.FlushAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// "+00101 OK", then the client's lines up to "." (a leading '.' removed from the others), as LF-terminated
+    /// Latin-1 bytes. Returns null content with the error to answer when the upload broke a limit (it is read to its
+    /// end anyway so the session stays in step), or null with <see cref="ErrorCode.Success"/> when the peer left.
+    /// </summary>
+    public async ValueTask<(byte[]? Content, ErrorCode Error)> ReceiveUploadAsync()
+    {
+        await Transport.WriteLineAsync("+00101 OK").ConfigureAwait(false);
+        using var buffer = new MemoryStream();
+        var error = ErrorCode.Success;
+        var scratch = new byte[256];
+        while (true)
+        {
+            var (line, tooLong) = await ReadLineAsync(MaxUploadLine).ConfigureAwait(false);
+            if (line is null && !tooLong) return (null, ErrorCode.Success);
+            if (tooLong)
+            {
+                error = ErrorCode.LineTooLong;
+                continue;
+            }
+            if (line == ".") break;
+            if (error != ErrorCode.Success) continue;
+            var text = line!.StartsWith('.') ? line.AsSpan(1) : line.AsSpan();
+            if (buffer.Length + text.Length + 1 > MaxUploadBytes)
+            {
+                error = ErrorCode.MessageSize;
+                continue;
+            }
+            if (scratch.Length < text.Length) scratch = new byte[Math.Max(text.Length, scratch.Length * 2)];
+            int n = Encoding.Latin1.GetBytes(text, scratch);
+            buffer.Write(scratch, 0, n);
+            buffer.WriteByte((byte)'\n');
+        }
+        if (error != ErrorCode.Success)
+        {
+            Log.LogWarning("CTRL [{Ip}] upload rejected: {Error}", PeerIp, ErrorCodeText.Describe(error));
+            return (null, error);
+        }
+        return (buffer.ToArray(), ErrorCode.Success);
+    }
+
+    public void Dispose() => _idle.Dispose();
+}
