@@ -154,7 +154,13 @@ internal sealed partial class SmtpSession
             }
             if (status == LineStatus.TooLong || discarding)
             {
+                // Drop the over-long line through its LF (which may already be here), then answer once.
                 discarding = true;
+                if (buffer.PositionOf((byte)'\n') is { } lf)
+                {
+                    input.AdvanceTo(buffer.GetPosition(1, lf));
+                    return (CommandRead.TooLong, 0);
+                }
                 input.AdvanceTo(buffer.End);
             }
             else input.AdvanceTo(buffer.Start, buffer.End);
