@@ -33,6 +33,8 @@ internal static class ServiceRegistry
     public static void AddServices(IServiceCollection services, XMailOptions o)
     {
         services.AddHostedService<ShutdownFileWatcher>();
+        // PSYNC also runs with -Yi 0 so that MailRoot/.psync-trigger still starts a sync.
+        if (o.PsyncEnabled) services.AddHostedService<XMail.Fast.Delivery.Psync.PsyncService>();
         // Remote delivery: DNS (also used by SMTP for RDNS/DNSBL/CheckMailerDomain through Core's IDnsResolver).
         services.AddSingleton(sp => new XMail.Fast.Delivery.Dns.DnsResolver(sp.GetRequiredService<MailServerContext>()));
         services.AddSingleton<XMail.Fast.Core.Dns.IDnsResolver>(sp => sp.GetRequiredService<XMail.Fast.Delivery.Dns.DnsResolver>());
