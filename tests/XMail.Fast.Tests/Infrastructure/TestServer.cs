@@ -23,9 +23,10 @@ public sealed class TestServer : IAsyncDisposable
 
     public int Port(string service) => Server.Port(service);
 
-    public static async Task<TestServer> StartAsync(Action<XMailOptions>? configure = null, Action<TempMailRoot>? prepare = null)
+    /// <param name="root">A prepared MailRoot to serve (taken over and deleted on dispose); default: a copy of the XMail 1.27 template.</param>
+    public static async Task<TestServer> StartAsync(Action<XMailOptions>? configure = null, Action<TempMailRoot>? prepare = null, TempMailRoot? root = null)
     {
-        var root = new TempMailRoot();
+        root ??= new TempMailRoot();
         prepare?.Invoke(root);
         var o = new XMailOptions { MailRootPath = root.Path };
         foreach (var svc in new[] { o.Smtp, o.Smtps, o.Pop3, o.Pop3s, o.Finger, o.Ctrl, o.Ctrls })
