@@ -42,7 +42,14 @@ public ref struct TabFields
     /// Parses one line (without its LF; trailing CRs are ignored). For a malformed line
     /// <paramref name="errorColumn"/> is the 1-based column of the unterminated quote.
     /// </summary>
-    public static TabParser.LineKind Parse(ReadOnlySpan<byte> line, out TabFields fields, out int errorColumn)
+    public static TabParser.LineKind Parse(ReadOnlySpan<byte> line, out TabFields fields, out int errorColumn) =>
+        Parse(line, int.MaxValue, out fields, out errorColumn);
+
+    /// <summary>
+    /// Parses at most <paramref name="fieldLimit"/> fields (then <see cref="Count"/> is that limit): lookups only
+    /// need the key fields of a line that was validated when the index was built.
+    /// </summary>
+    public static TabParser.LineKind Parse(ReadOnlySpan<byte> line, int fieldLimit, out TabFields fields, out int errorColumn)
     {
         fields = default;
         errorColumn = 0;
@@ -54,7 +61,7 @@ public ref struct TabFields
         if (line[i] == Hash) return TabParser.LineKind.Comment;
 
         int count = 0;
-        while (i < line.Length)
+        while (i < line.Length && count < fieldLimit)
         {
             byte c = line[i];
             if (c == Tab || c == Space) { i++; continue; }

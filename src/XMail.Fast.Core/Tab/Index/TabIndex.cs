@@ -40,6 +40,8 @@ public sealed unsafe class TabIndex
     private readonly ulong* _wild;
     private readonly long _slotMask;
     private readonly ulong _seed;
+    private readonly int _fieldsToCompare;
+    private readonly long _blobLength;
 
     public TabIndex(IndexMemory memory, TabIndexHeader header, TabIndexSchema schema, string tabPath, string? indexPath)
     {
@@ -54,6 +56,8 @@ public sealed unsafe class TabIndex
         _wild = (ulong*)(memory.Pointer + header.WildOffset);
         _slotMask = header.SlotCount - 1;
         _seed = header.Seed;
+        _fieldsToCompare = schema.KeyFields.Max() + 1;
+        _blobLength = header.BlobLength;
     }
 
     public TabIndexHeader Header { get; }
@@ -79,7 +83,7 @@ public sealed unsafe class TabIndex
         h = TabKeyHash.Finish(h);
         ulong tag = h >> OffsetBits;
         long i = (long)h & _slotMask;
-        long blobLength = Header.BlobLength;
+        long blobLength = _blobLength;
         for (long probes = 0; probes <= _slotMask; probes++, i = (i + 1) & _slotMask)
         {
             ulong s = _slots[i];
@@ -87,7 +91,7 @@ public sealed unsafe class TabIndex
             if (s >> OffsetBits != tag) continue;
             long offset = (long)(s & OffsetMask) - 1;
             if ((ulong)offset >= (ulong)blobLength) continue; // corrupt slot: never read outside the blob
-            if (TabFields.Parse(LineAt(offset), out var f, out _) != TabParser.LineKind.Record || f.Count < _schema.MinFields) continue;
+            if (TabFields.Parse(LineAt(offset), _fieldsToCompare, out var f, out _) != TabParser.LineKind.Record || f.Count < _fieldsToCompare) continue;
             if (!TabKeyHash.Equal(f[keys[0]], key0)) continue;
             if (keys.Length > 1 && !TabKeyHash.Equal(f[keys[1]], key1)) continue;
             slot = i;
@@ -105,7 +109,7 @@ public sealed unsafe class TabIndex
     /// </summary>
     public ReadOnlySpan<byte> LineAt(long offset)
     {
-        long remaining = Header.BlobLength - offset;
+        long remaining = _blobLength - offset;
         if (offset < 0 || remaining <= 0) return default;
         var rest = new ReadOnlySpan<byte>(_blob + offset, (int)Math.Min(remaining, int.MaxValue));
         int lf = rest.IndexOf((byte)'\n');

@@ -22,7 +22,7 @@ public readonly record struct TabIndexHeader(
     long SkippedLines)
 {
     public const int Size = 128;
-    public const int Version = 1;
+    public const int Version = 2; // 2: word-at-a-time key hash
     private const ulong Magic = 0x0058444948464D58UL; // "XMFHIDX\0"
 
     public long BlobOffset => Size;
