@@ -10,7 +10,7 @@ public static class MailboxStats
     {
         long bytes = 0, count = 0;
         var maildir = Path.Combine(userDirectory, "Maildir");
-        IEnumerable<string> folders = Directory.Exists(maildir)
+        IEnumerable<string> folders = Mailbox.MailboxLayout.UsesMaildir(userDirectory, serverDefaultMaildir: true)
             ? [Path.Combine(maildir, "new"), Path.Combine(maildir, "cur")]
             : [Path.Combine(userDirectory, "mailbox")];
         foreach (var folder in folders)

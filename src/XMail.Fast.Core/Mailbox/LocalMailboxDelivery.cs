@@ -13,7 +13,7 @@ public static class LocalMailboxDelivery
         storedPath = null;
         var maildir = Path.Combine(userDir, "Maildir");
         var mailbox = Path.Combine(userDir, "mailbox");
-        bool useMaildir = Directory.Exists(maildir) || (!Directory.Exists(mailbox) && useMaildirByDefault);
+        bool useMaildir = MailboxLayout.UsesMaildir(userDir, useMaildirByDefault);
 
         if (maxMBSizeKb > 0)
         {

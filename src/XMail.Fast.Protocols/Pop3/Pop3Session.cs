@@ -497,7 +497,7 @@ internal sealed class Pop3Session
         }
         try
         {
-            _mailbox = Pop3Mailbox.Open(userDir, _ctx.Accounts.UseMaildir, _scanCur);
+            _mailbox = Pop3Mailbox.Open(userDir, MailboxLayout.UsesMaildir(userDir, _ctx.Accounts.UseMaildir), _scanCur);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
