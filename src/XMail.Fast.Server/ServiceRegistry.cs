@@ -41,6 +41,8 @@ internal static class ServiceRegistry
         services.AddSingleton<SmtpConnectionHandler>();
         // Delivery: SMAIL workers + retries (spool recovery at start), LMAIL. Remote delivery (issue 5) replaces
         // NoRemoteDelivery by registering its own IRemoteDelivery.
+        services.AddSingleton<IRemoteDelivery>(sp => new XMail.Fast.Delivery.Remote.SmtpRemoteDelivery(
+            new XMail.Fast.Delivery.Remote.RemoteMailer(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>())));
         services.TryAddSingleton<IRemoteDelivery, NoRemoteDelivery>();
         services.AddSingleton(sp => new SmailService(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<IRemoteDelivery>()));
         services.AddHostedService(sp => sp.GetRequiredService<SmailService>());

@@ -111,7 +111,7 @@ public sealed class RemoteMailer : IAsyncDisposable
     private static RecipientOutcome BadAddress(string r) => new(r, RemoteOutcomeKind.Permanent, "", "501 5.1.3 bad recipient address syntax");
 
     private async Task SendGroupAsync(RemoteEnvelope envelope, SafeFileHandle body, long size, IReadOnlyList<string> recipients,
-        List<int> group, RemoteRoute route, RecipientOutcome[] outcomes, CancellationToken ct)
+        List<int> group, RoutePlan route, RecipientOutcome[] outcomes, CancellationToken ct)
     {
         // What goes on the wire: a chained smtpgw.tab route rides in front of the address; a source-routed
         // recipient stays as it is and the reverse path gets our name in front.

@@ -33,7 +33,7 @@ public sealed class RemoteRouter
 
     public GatewayOptions Defaults => _config().SmtpGwConfig is { } g ? GatewayOptions.Parse(g, GatewayOptions.None, Warn("SmtpGwConfig")) : GatewayOptions.None;
 
-    public RemoteRoute Route(string domain)
+    public RoutePlan Route(string domain)
     {
         var defaults = Defaults;
         if (_gateways().Find(domain) is { Length: > 0 } gw)
@@ -45,19 +45,19 @@ public sealed class RemoteRouter
             return inner with { Via = "smtpgw.tab " + gw, RcptRoute = hops.Length > 1 ? string.Join(',', hops.Select(h => "@" + h.TrimStart('@'))) : null };
         }
         if (_forwards().Find(domain) is { Length: > 0 } fwd)
-            return new RemoteRoute("smtpfwd.tab", GatewayList.Parse(fwd, defaults, Warn("smtpfwd.tab")), null, defaults);
+            return new RoutePlan("smtpfwd.tab", GatewayList.Parse(fwd, defaults, Warn("smtpfwd.tab")), null, defaults);
         if (_config().DefaultSMTPGateways is { } def)
-            return new RemoteRoute("DefaultSMTPGateways", GatewayList.Parse(def, defaults, Warn("DefaultSMTPGateways")), null, defaults);
-        return new RemoteRoute("MX", null, domain, defaults);
+            return new RoutePlan("DefaultSMTPGateways", GatewayList.Parse(def, defaults, Warn("DefaultSMTPGateways")), null, defaults);
+        return new RoutePlan("MX", null, domain, defaults);
     }
 
     /// <summary>The "smtprelay" mailproc/custdomain command: its own gateway list, options over SmtpGwConfig.</summary>
-    public RemoteRoute Relay(string relays) => new("smtprelay", GatewayList.Parse(relays, Defaults, Warn("smtprelay")), null, Defaults);
+    public RoutePlan Relay(string relays) => new("smtprelay", GatewayList.Parse(relays, Defaults, Warn("smtprelay")), null, Defaults);
 
-    private RemoteRoute RouteWithoutGateways(string domain, GatewayOptions defaults) =>
+    private RoutePlan RouteWithoutGateways(string domain, GatewayOptions defaults) =>
         _forwards().Find(domain) is { Length: > 0 } fwd
-            ? new RemoteRoute("smtpfwd.tab", GatewayList.Parse(fwd, defaults, Warn("smtpfwd.tab")), null, defaults)
-            : new RemoteRoute("MX", null, domain, defaults);
+            ? new RoutePlan("smtpfwd.tab", GatewayList.Parse(fwd, defaults, Warn("smtpfwd.tab")), null, defaults)
+            : new RoutePlan("MX", null, domain, defaults);
 
     private Action<string> Warn(string source) => bad => _log?.LogWarning("{Source}: cannot use \"{Entry}\"", source, bad);
 }

@@ -5,7 +5,7 @@ namespace XMail.Fast.Delivery.Remote;
 /// smtprelay), or the MX (else A/AAAA) hosts of <see cref="MxDomain"/> (the destination itself, or its smtpgw.tab
 /// gateway). <see cref="RcptRoute"/> is the "@a,@b" source route a chained smtpgw.tab entry puts in RCPT TO.
 /// </summary>
-public sealed record RemoteRoute(string Via, IReadOnlyList<GatewayHop>? Hops, string? MxDomain, GatewayOptions MxOptions, string? RcptRoute = null)
+public sealed record RoutePlan(string Via, IReadOnlyList<GatewayHop>? Hops, string? MxDomain, GatewayOptions MxOptions, string? RcptRoute = null)
 {
     public override string ToString() => Hops is null ? $"{Via} MX {MxDomain}" : $"{Via} {string.Join(';', Hops)}";
 }
