@@ -82,7 +82,7 @@ public sealed class SmtpAuthTests
     [Fact]
     public async Task Authenticated_message_gets_x_authuser()
     {
-        await using var s = await TestServer.StartAsync();
+        await using var s = await TestServer.StartAsync(prepare: CaptureSpool);
         await using var c = await ConnectAsync(s);
         Assert.Equal("235 Authentication successful", await CommandAsync(c, "AUTH PLAIN " + B64("\0xmailuser@xmailserver.test\0xmail")));
         Assert.Equal("250 OK", await CommandAsync(c, "MAIL FROM:<xmailuser@xmailserver.test>"));
@@ -106,7 +106,7 @@ public sealed class SmtpAuthTests
     [Fact]
     public async Task MailKit_sends_over_starttls_with_auth()
     {
-        await using var s = await TestServer.StartAsync(prepare: r => TestCertificates.WriteTo(r.Path));
+        await using var s = await TestServer.StartAsync(prepare: r => { TestCertificates.WriteTo(r.Path); CaptureSpool(r); });
         using var client = new SmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
         await client.ConnectAsync("127.0.0.1", s.Port("SMTP"), SecureSocketOptions.StartTls);
         Assert.True(client.IsSecure);

@@ -44,25 +44,23 @@ internal static class SmtpTestKit
                 .Select(d1 => Path.Combine(d1, state)).Where(Directory.Exists).SelectMany(Directory.EnumerateFiles)
             : [];
 
-    /// <summary>Waits for the committed spool file of message <paramref name="smtpId"/> (mess/ or already past it).</summary>
+    /// <summary>
+    /// Makes every accepted message's spool file observable: a filters.post-data.tab entry copies $(FILE) to
+    /// captured/&lt;SMTP id&gt; just before the commit (the delivery engine consumes mess/ at once, so the tests
+    /// cannot rely on finding the file there).
+    /// </summary>
+    public static void CaptureSpool(TempMailRoot root)
+    {
+        Directory.CreateDirectory(root.File("captured"));
+        File.WriteAllText(root.File("filters.post-data.tab"), $"\"/bin/cp\"\t\"@@FILE\"\t\"{root.File("captured")}/$(MSGREF)\"\n");
+    }
+
+    /// <summary>The spool file of message <paramref name="smtpId"/> as captured by <see cref="CaptureSpool"/>.</summary>
     public static async Task<string?> SpoolTextAsync(TestServer s, string smtpId)
     {
-        string? text = null;
-        await TestServer.WaitUntilAsync(() =>
-        {
-            foreach (var f in SpoolFiles(s))
-            {
-                try
-                {
-                    var t = File.ReadAllText(f, System.Text.Encoding.Latin1);
-                    var lines = t.Split("\r\n");
-                    if (lines.Length > 2 && lines[2] == smtpId) { text = t; return true; }
-                }
-                catch (IOException) { }
-            }
-            return false;
-        }, TimeSpan.FromSeconds(5));
-        return text;
+        var path = s.Root.File(Path.Combine("captured", smtpId));
+        await TestServer.WaitUntilAsync(() => File.Exists(path), TimeSpan.FromSeconds(5));
+        return File.Exists(path) ? File.ReadAllText(path, System.Text.Encoding.Latin1) : null;
     }
 
     public static string IdOf(string reply) => reply[(reply.IndexOf('<') + 1)..reply.IndexOf('>')];
