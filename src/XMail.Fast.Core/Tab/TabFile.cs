@@ -30,18 +30,20 @@ public static class TabFile
         var result = new List<TabLine>();
         if (text.Length == 0) return result; // an empty file has no lines (not one blank line)
         int lineNo = 0;
-        foreach (var rawLine in text.AsSpan().EnumerateLines())
+        int start = 0;
+        // Lines end at LF only (XMail's reader); a CR before it is dropped. Other Unicode line breaks are data.
+        while (start < text.Length)
         {
+            int lf = text.IndexOf('\n', start);
+            int end = lf < 0 ? text.Length : lf;
             lineNo++;
-            var raw = rawLine.TrimEnd('\r').ToString();
+            var raw = text.AsSpan(start, end - start).TrimEnd('\r').ToString();
             var kind = TabParser.Parse(raw, out var fields, out var error);
             if (kind == TabParser.LineKind.Malformed)
                 log?.LogWarning("{File}:{Line}: malformed TAB line skipped ({Error})", sourceName, lineNo, error);
             result.Add(new TabLine(lineNo, raw, kind == TabParser.LineKind.Record ? fields : null));
+            start = end + 1;
         }
-        // EnumerateLines yields a trailing empty line for a final terminator; drop it so rewrites do not grow the file.
-        if (result.Count > 0 && text.Length > 0 && (text[^1] == '\n') && result[^1].Raw.Length == 0)
-            result.RemoveAt(result.Count - 1);
         return result;
     }
 
@@ -61,9 +63,27 @@ public static class TabFile
     }
 
     /// <summary>Rewrites the file atomically: temp file in the same folder, fsync, rename over the original.</summary>
-    public static void Write(string path, IEnumerable<TabLine> lines) =>
-        AtomicFile.WriteAllText(path, string.Concat(lines.Select(l => l.Raw + "\n")));
+    public static void Write(string path, IEnumerable<TabLine> lines) => Write(path, lines.Select(l => l.Raw));
 
-    public static void Write(string path, IEnumerable<string> rawLines) =>
-        AtomicFile.WriteAllText(path, string.Concat(rawLines.Select(l => l + "\n")));
+    /// <summary>Rewrites the file atomically, keeping its line-end style (CRLF if its first line had one, else LF).</summary>
+    public static void Write(string path, IEnumerable<string> rawLines)
+    {
+        string eol = UsesCrLf(path) ? "\r\n" : "\n";
+        AtomicFile.WriteAllText(path, string.Concat(rawLines.Select(l => l + eol)));
+    }
+
+    /// <summary>True when the file's first line ends with CRLF (a table edited on Windows).</summary>
+    public static bool UsesCrLf(string path)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            Span<byte> buf = stackalloc byte[4096];
+            int n = fs.Read(buf);
+            int lf = buf[..n].IndexOf((byte)'\n');
+            return lf > 0 && buf[lf - 1] == (byte)'\r';
+        }
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
+    }
 }

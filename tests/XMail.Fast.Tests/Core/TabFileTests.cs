@@ -47,3 +47,31 @@ public class TabFileTests
         finally { dir.Delete(true); }
     }
 }
+
+public class TabFileLineEndTests
+{
+    [Fact]
+    public void Only_LF_ends_a_line_and_other_breaks_are_data()
+    {
+        var lines = TabFile.Parse("\"a\u0085b\"\t\"c\fd\"\r\n\"x\rz\"\n", "t.tab");
+        Assert.Equal(2, lines.Count);
+        Assert.Equal(["a\u0085b", "c\fd"], lines[0].Fields!);
+        Assert.Equal(["x\rz"], lines[1].Fields!);
+    }
+
+    [Fact]
+    public void Rewrite_keeps_CRLF_style()
+    {
+        var dir = Directory.CreateTempSubdirectory("xmf-tab");
+        try
+        {
+            var path = Path.Combine(dir.FullName, "t.tab");
+            File.WriteAllText(path, "\"a\"\r\n\"b\"\r\n");
+            var lines = TabFile.Read(path);
+            lines.Add(TabLine.FromFields("c"));
+            TabFile.Write(path, lines);
+            Assert.Equal("\"a\"\r\n\"b\"\r\n\"c\"\r\n", File.ReadAllText(path));
+        }
+        finally { dir.Delete(true); }
+    }
+}
