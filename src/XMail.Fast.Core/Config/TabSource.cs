@@ -5,7 +5,8 @@ namespace XMail.Fast.Core.Config;
 /// <summary>
 /// An immutable view of one file, rebuilt when the file changes on disk (size or mtime), including a hand
 /// edit while the server runs. Readers get the current snapshot without locks; the disk is checked at most
-/// once per <see cref="CheckInterval"/>; writers in this process call <see cref="Invalidate"/>.
+/// once per <see cref="CheckInterval"/>; a changed file is re-read in the background while the old snapshot keeps
+/// serving; writers in this process call <see cref="Invalidate"/> and see their change at the next access.
 /// </summary>
 public sealed class TabSource<T> where T : class
 {
@@ -37,24 +38,64 @@ public sealed class TabSource<T> where T : class
             var v = Volatile.Read(ref _value);
             long now = _time.GetTimestamp();
             if (v is not null && now < Volatile.Read(ref _nextCheck)) return v;
+            if (v is not null)
+            {
+                // Somebody else is checking or rebuilding: keep serving the snapshot we have.
+                if (!Monitor.TryEnter(_gate)) return v;
+                try
+                {
+                    Volatile.Write(ref _nextCheck, now + (long)(CheckInterval.TotalSeconds * _time.TimestampFrequency));
+                    var stamp = Stamp();
+                    // A hand edit: rebuild in the background; lookups use the old snapshot until the new one is ready
+                    // (an edit of a million-line table must not stall mail for the rebuild).
+                    if (_value is not null && stamp != _stamp && !_rebuilding)
+                    {
+                        _rebuilding = true;
+                        _ = Task.Run(() => RebuildInBackground(stamp));
+                    }
+                    return _value ?? v;
+                }
+                finally { Monitor.Exit(_gate); }
+            }
             lock (_gate)
             {
-                var stamp = Stamp();
-                if (_value is null || stamp != _stamp)
+                // First use, or our own write invalidated it: build now so the writer's change is visible at once.
+                if (_value is null)
                 {
-                    try
-                    {
-                        _value = _build(_path);
-                        _stamp = stamp;
-                    }
-                    catch (Exception ex) when (_value is not null)
-                    {
-                        _log?.LogError(ex, "{File}: reload failed, keeping the previous contents", _path);
-                    }
+                    var stamp = Stamp();
+                    _value = _build(_path);
+                    _stamp = stamp;
+                    Volatile.Write(ref _nextCheck, now + (long)(CheckInterval.TotalSeconds * _time.TimestampFrequency));
                 }
-                Volatile.Write(ref _nextCheck, now + (long)(CheckInterval.TotalSeconds * _time.TimestampFrequency));
-                return _value!;
+                return _value;
             }
+        }
+    }
+
+    private bool _rebuilding;
+
+    private void RebuildInBackground((long, DateTime, bool) stamp)
+    {
+        try
+        {
+            var fresh = _build(_path);
+            lock (_gate)
+            {
+                // An Invalidate meanwhile means our own write is newer than this build: let the next read build again.
+                if (_value is not null)
+                {
+                    _value = fresh;
+                    _stamp = stamp;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            _log?.LogError(ex, "{File}: reload failed, keeping the previous contents", _path);
+        }
+        finally
+        {
+            lock (_gate) _rebuilding = false;
         }
     }
 

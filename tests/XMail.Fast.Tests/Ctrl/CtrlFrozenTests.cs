@@ -89,7 +89,13 @@ public sealed class CtrlFrozenTests
     [Fact]
     public async Task Etrn_requeues_matching_rsnd_messages_only()
     {
-        await using var s = await CtrlServer.StartAsync(prepare: r => WriteFrozen(r, state: "rsnd", withLog: false));
+        // info/ says the next try is an hour away, so only etrn (not the SMAIL retry timer) can move it.
+        long now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        await using var s = await CtrlServer.StartAsync(prepare: r =>
+        {
+            WriteFrozen(r, state: "rsnd", withLog: false);
+            r.Write($"spool/14/14/info/{Name}", $"1\t{now + 3600}\t{now}\n");
+        });
         await using var c = await CtrlTestClient.LoginAsync(s);
         Assert.StartsWith("-00103 ", await c.CommandAsync("etrn"));
         Assert.Equal("+00000 OK", await c.CommandAsync("etrn", "*@other.test"));
