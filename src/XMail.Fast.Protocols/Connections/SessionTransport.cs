@@ -6,6 +6,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using XMail.Fast.Core.Telemetry;
 
 namespace XMail.Fast.Protocols.Connections;
 
@@ -27,7 +28,14 @@ public sealed class SessionTransport : IAsyncDisposable
         Remote = connection.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.Loopback, 0);
         Local = connection.LocalEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.Loopback, 0);
         Tag = connection.Items.TryGetValue(ListenerTag.ItemKey, out var t) && t is ListenerTag tag ? tag : new ListenerTag("?", false);
+        // Every protocol session passes through here, so the session instruments live here too.
+        _protocolTag = XMailMetrics.Tag("protocol", Tag.Service.ToLowerInvariant());
+        XMailMetrics.Sessions.Add(1, _protocolTag);
+        XMailMetrics.SessionsTotal.Add(1, _protocolTag);
     }
+
+    private readonly System.Diagnostics.TagList _protocolTag;
+    private int _disposed;
 
     public PipeReader Input { get; private set; }
     public PipeWriter Output { get; private set; }
@@ -99,6 +107,8 @@ public sealed class SessionTransport : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        XMailMetrics.Sessions.Add(-1, _protocolTag);
         if (_tls is not null)
         {
             try { await Output.CompleteAsync().ConfigureAwait(false); } catch { }

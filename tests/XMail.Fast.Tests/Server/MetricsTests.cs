@@ -33,3 +33,23 @@ public class MetricsTests
         Assert.Empty(s.Server.EndPoints("METRICS"));
     }
 }
+
+public class SessionMetricsTests
+{
+    [Fact]
+    public async Task Open_sessions_are_counted_per_protocol()
+    {
+        await using var s = await TestServer.StartAsync(o => o.MetricsEndpoint = new IPEndPoint(IPAddress.Loopback, 0));
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{s.Port("METRICS")}") };
+        await using (var finger = await LineClient.ConnectAsync(s.Port("FINGER")))
+        {
+            await finger.SendLineAsync("xmailuser");
+            Assert.True(await finger.IsClosedByServerAsync());
+        }
+        await using var pop = await LineClient.ConnectAsync(s.Port("POP3"));
+        Assert.StartsWith("+OK", await pop.ReadLineAsync());
+        var text = await http.GetStringAsync("/metrics");
+        Assert.Matches(@"xmail_sessions_total\{protocol=""finger""\} [1-9]", text);
+        Assert.Matches(@"xmail_sessions_active\{protocol=""pop3""\} [1-9]", text);
+    }
+}
