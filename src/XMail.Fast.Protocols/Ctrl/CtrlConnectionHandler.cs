@@ -136,6 +136,7 @@ public sealed class CtrlConnectionHandler : ConnectionHandler
         if (!ok)
         {
             Log.LogWarning("CTRL [{Ip}] login failed for \"{User}\"", s.PeerIp, user);
+            XMail.Fast.Core.Telemetry.XMailMetrics.AuthFailures.Add(1, XMail.Fast.Core.Telemetry.XMailMetrics.Tag("protocol", "ctrl"));
             await s.ReplyAsync(ErrorCode.BadCtrlLogin).ConfigureAwait(false);
             return false;
         }

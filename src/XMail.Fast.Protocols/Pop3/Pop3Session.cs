@@ -539,6 +539,7 @@ internal sealed class Pop3Session
     private async ValueTask BadLoginAsync(string reason)
     {
         _log.LogInformation("POP3 bad login {User}@{Domain} [{Ip}]: {Reason}", _user, _domain, _t.RemoteAddress, reason);
+        XMail.Fast.Core.Telemetry.XMailMetrics.AuthFailures.Add(1, XMail.Fast.Core.Telemetry.XMailMetrics.Tag("protocol", "pop3"));
         Log("ELOGIN", null);
         if (_ctx.Options.Pop3HangOnBadLogin) _state = State.Exit;
         else
