@@ -4,26 +4,35 @@ using Microsoft.Extensions.Logging;
 namespace XMail.Fast.Core.Spool;
 
 /// <summary>
-/// Group commit for spool files. Sessions hand in closed temp files; one commit thread takes everything that is
-/// pending, fsyncs each file, renames each into its mess/ folder, fsyncs each touched folder once, and only then
-/// completes the sessions' tasks. On ext4 the first fsync of a batch commits the journal for all of them, so N
-/// concurrent messages cost about one disk flush instead of N: durability without capping throughput.
+/// Group commit for spool files. Sessions hand in closed temp files; one commit thread makes them durable in
+/// batches and only then completes the sessions' tasks, so "250 OK" always means "on disk in mess/".
+/// <para>
+/// On Linux the commit is pipelined around syncfs(2): each cycle renames the previous batch (whose data the
+/// last syncfs made durable) into mess/, takes the files that arrived meanwhile, and calls syncfs once. That one
+/// call makes the renames of the old batch and the data of the new one durable, so N concurrent messages cost
+/// one disk flush per cycle instead of N fsyncs (measured here: a single fsync is ~4 ms and N sequential fsyncs
+/// do not share it). Data is durable before its name appears in mess/, so a crash never leaves a half file there.
+/// Elsewhere each file and each touched folder is fsynced (correct, not shared).
+/// </para>
 /// </summary>
 public sealed class SpoolCommitter : IDisposable
 {
     private readonly BlockingCollection<Pending> _pending = new(new ConcurrentQueue<Pending>());
     private readonly Thread _thread;
+    private readonly string _fileSystemPath;
     private readonly ILogger? _log;
     private long _batches, _files;
 
-    public SpoolCommitter(ILogger? log = null)
+    /// <param name="fileSystemPath">A folder on the spool's file system (the spool folder).</param>
+    public SpoolCommitter(string fileSystemPath, ILogger? log = null)
     {
+        _fileSystemPath = fileSystemPath;
         _log = log;
         _thread = new Thread(Run) { IsBackground = true, Name = "spool-commit" };
         _thread.Start();
     }
 
-    /// <summary>Commits so far: number of batches and of files (files/batches = the fsync sharing achieved).</summary>
+    /// <summary>Commits so far: disk flush cycles and files (files/batches = the flush sharing achieved).</summary>
     public (long Batches, long Files) Stats => (Interlocked.Read(ref _batches), Interlocked.Read(ref _files));
 
     /// <summary>Makes <paramref name="tempPath"/> durable under <paramref name="finalPath"/>; completes once it is.</summary>
@@ -37,64 +46,114 @@ public sealed class SpoolCommitter : IDisposable
 
     private void Run()
     {
-        var batch = new List<Pending>(256);
-        var dirs = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            foreach (var first in _pending.GetConsumingEnumerable())
-            {
-                batch.Add(first);
-                while (batch.Count < 1024 && _pending.TryTake(out var more)) batch.Add(more);
-                CommitBatch(batch, dirs);
-                batch.Clear();
-                dirs.Clear();
-            }
+            if (FileSync.CanSyncFileSystem) RunPipelined();
+            else RunPerFile();
         }
         catch (ObjectDisposedException) { }
     }
 
-    private void CommitBatch(List<Pending> batch, HashSet<string> dirs)
+    private void RunPipelined()
     {
-        Interlocked.Increment(ref _batches);
+        var synced = new List<Pending>(256);   // data durable, name not yet in mess/
+        var arriving = new List<Pending>(256);
+        while (true)
+        {
+            // Block only when nothing is in flight; otherwise take what is there and go on.
+            if (synced.Count == 0)
+            {
+                if (!_pending.TryTake(out var first, Timeout.Infinite)) return; // completed
+                arriving.Add(first);
+            }
+            while (arriving.Count < 4096 && _pending.TryTake(out var more)) arriving.Add(more);
+
+            foreach (var p in synced) Move(p, null);
+            Exception? flushError = null;
+            try { FileSync.SyncFileSystem(_fileSystemPath); }
+            catch (Exception ex)
+            {
+                flushError = ex;
+                _log?.LogError("spool: syncfs failed: {Error}", ex.Message);
+            }
+            Interlocked.Increment(ref _batches);
+            Complete(synced, flushError);
+            synced.Clear();
+            if (flushError is not null)
+            {
+                // Their data may not be on disk: fail them too rather than acknowledge on hope.
+                Complete(arriving, flushError);
+                arriving.Clear();
+            }
+            (synced, arriving) = (arriving, synced);
+            if (_pending.IsCompleted && synced.Count == 0) return;
+        }
+    }
+
+    private void RunPerFile()
+    {
+        var batch = new List<Pending>(256);
+        var dirs = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var first in _pending.GetConsumingEnumerable())
+        {
+            batch.Add(first);
+            while (batch.Count < 1024 && _pending.TryTake(out var more)) batch.Add(more);
+            foreach (var p in batch)
+            {
+                try { FileSync.SyncFile(p.TempPath); }
+                catch (Exception ex) { p.Error = ex; continue; }
+                Move(p, dirs);
+            }
+            Exception? dirError = null;
+            foreach (var d in dirs)
+            {
+                try { FileSync.SyncDirectory(d); }
+                catch (Exception ex) { dirError = ex; _log?.LogError("spool: directory sync of {Dir} failed: {Error}", d, ex.Message); }
+            }
+            Interlocked.Increment(ref _batches);
+            Complete(batch, dirError);
+            batch.Clear();
+            dirs.Clear();
+        }
+    }
+
+    private static void Move(Pending p, HashSet<string>? dirs)
+    {
+        if (p.Error is not null) return;
+        try
+        {
+            try { File.Move(p.TempPath, p.FinalPath); }
+            catch (DirectoryNotFoundException)
+            {
+                // Level folders are created on first use (a fresh MailRoot has only spool/).
+                var dir = Path.GetDirectoryName(p.FinalPath)!;
+                Directory.CreateDirectory(dir);
+                File.Move(p.TempPath, p.FinalPath);
+                dirs?.Add(Path.GetDirectoryName(dir)!);
+            }
+            p.Moved = true;
+            dirs?.Add(Path.GetDirectoryName(p.FinalPath)!);
+        }
+        catch (Exception ex)
+        {
+            p.Error = ex;
+        }
+    }
+
+    private void Complete(List<Pending> batch, Exception? flushError)
+    {
         Interlocked.Add(ref _files, batch.Count);
         foreach (var p in batch)
         {
-            try
+            var error = p.Error ?? flushError;
+            if (error is null)
             {
-                FileSync.SyncFile(p.TempPath);
-                try { File.Move(p.TempPath, p.FinalPath); }
-                catch (DirectoryNotFoundException)
-                {
-                    // Level folders are created on first use (a fresh MailRoot has only spool/).
-                    var dir = Path.GetDirectoryName(p.FinalPath)!;
-                    Directory.CreateDirectory(dir);
-                    File.Move(p.TempPath, p.FinalPath);
-                    dirs.Add(Path.GetDirectoryName(dir)!);
-                }
-                p.Moved = true;
-                dirs.Add(Path.GetDirectoryName(p.FinalPath)!);
+                p.Done.TrySetResult();
+                continue;
             }
-            catch (Exception ex)
-            {
-                p.Error = ex;
-            }
-        }
-        Exception? dirError = null;
-        foreach (var d in dirs)
-        {
-            try { FileSync.SyncDirectory(d); }
-            catch (Exception ex) { dirError = ex; _log?.LogError("spool: directory sync of {Dir} failed: {Error}", d, ex.Message); }
-        }
-        foreach (var p in batch)
-        {
-            if (p.Error is null && dirError is null) p.Done.TrySetResult();
-            else
-            {
-                // Not durable: take the file back out of mess/ so the sender's retry does not make a duplicate.
-                if (p.Moved) TryDelete(p.FinalPath);
-                else TryDelete(p.TempPath);
-                p.Done.TrySetException(p.Error ?? dirError!);
-            }
+            // Not durable: take the file back out of mess/ so the sender's retry does not make a duplicate.
+            TryDelete(p.Moved ? p.FinalPath : p.TempPath);
+            p.Done.TrySetException(error);
         }
     }
 

@@ -16,7 +16,7 @@ public sealed class SpoolWriter : IDisposable
     {
         Layout = layout;
         _time = time ?? TimeProvider.System;
-        _committer = new SpoolCommitter(log);
+        _committer = new SpoolCommitter(layout.SpoolDir, log);
     }
 
     public SpoolLayout Layout { get; }
