@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Matching;
 using XMail.Fast.Core.Security;
+using XMail.Fast.Core.Spool;
 using XMail.Fast.Core.Tab;
 using XMail.Fast.Core.Tab.Index;
 
@@ -119,18 +120,55 @@ public sealed class AccountStore
             if (Aliases.FindExact(domain, name) is not null) return ErrorCode.AliasExist;
             int id = users.MaxId + 1;
             var user = new UserRecord(domain, name, XMCrypt.Encode(password), id, name, type);
-            var dir = UserDirectory(user);
-            Directory.CreateDirectory(dir);
-            DefaultUserVars(domain).Save(Path.Combine(dir, "user.tab"));
-            if (UseMaildir)
-                foreach (var sub in new[] { "tmp", "new", "cur" }) Directory.CreateDirectory(Path.Combine(dir, "Maildir", sub));
-            else Directory.CreateDirectory(Path.Combine(dir, "mailbox"));
-            if (user.IsMailingList && !File.Exists(Path.Combine(dir, "mlusers.tab"))) File.WriteAllBytes(Path.Combine(dir, "mlusers.tab"), []);
-            Append(_root.MailUsersTab, FormatUser(user));
-            _users.Invalidate();
+            CreateUserFolder(user);
+            // The record goes last: until it is durable in mailusers.tab the folder is just an unused directory.
+            var appended = TabAppender.AppendLine(_root.MailUsersTab, FormatUser(user).Raw, _log);
+            Publish(_users, users, users.AppendedCount, users.IndexedCount, () => users.WithAppended(user), appended);
         }
         return ErrorCode.Success;
     }
+
+    /// <summary>
+    /// The account folder with user.tab (from userdef.tab) and its Maildir or mailbox, durable before the record
+    /// is appended: user.tab is written in place (a new file in a new folder has no old version to protect) and
+    /// fsynced once, then each folder that received a new name is fsynced once.
+    /// </summary>
+    private void CreateUserFolder(UserRecord user)
+    {
+        var dir = UserDirectory(user);
+        bool fresh = !Directory.Exists(dir);
+        Directory.CreateDirectory(dir);
+        string store;
+        if (UseMaildir)
+        {
+            store = Path.Combine(dir, "Maildir");
+            foreach (var sub in new[] { "tmp", "new", "cur" }) Directory.CreateDirectory(Path.Combine(store, sub));
+        }
+        else Directory.CreateDirectory(store = Path.Combine(dir, "mailbox"));
+        if (user.IsMailingList && !File.Exists(Path.Combine(dir, "mlusers.tab"))) File.WriteAllBytes(Path.Combine(dir, "mlusers.tab"), []);
+        var vars = TabFile.Bytes.GetBytes(string.Concat(DefaultUserVars(user.Domain).All.Select(kv => TabLine.FromFields(kv.Key, kv.Value).Raw + "\n")));
+        using (var fs = new FileStream(Path.Combine(dir, "user.tab"), FileMode.Create, FileAccess.Write, FileShare.Read, 1))
+        {
+            fs.Write(vars);
+            fs.Flush(flushToDisk: true);
+        }
+        if (UseMaildir) FileSync.SyncDirectory(store);
+        FileSync.SyncDirectory(dir);
+        if (fresh) FileSync.SyncDirectory(Path.GetDirectoryName(dir)!);
+    }
+
+    /// <summary>
+    /// After this process appended one record: install the previous snapshot plus that record (no reload), or, once
+    /// the appended records reach a quarter of the indexed ones (at least 4096), let the next read rebuild the index.
+    /// Rebuild cost stays proportional to the adds since the last one, so an add costs the same at any table size.
+    /// </summary>
+    private static void Publish<T>(TabSource<T> source, T current, int appendedCount, long indexedCount, Func<T> withAppended, TabAppendResult appended) where T : class
+    {
+        if (appendedCount + 1 >= Math.Max(MinOverlayBeforeRebuild, indexedCount / 4)) source.Invalidate();
+        else source.Publish(withAppended(), (appended.LengthBefore, appended.MtimeBefore), (appended.LengthAfter, appended.MtimeAfter));
+    }
+
+    private const int MinOverlayBeforeRebuild = 4096;
 
     public ErrorCode DeleteUser(string domain, string name)
     {
@@ -204,8 +242,11 @@ public sealed class AccountStore
             if (!IsLocalDomain(domain)) return ErrorCode.DomainNotHandled;
             if (Aliases.FindExact(domain, alias) is not null) return ErrorCode.AliasExist;
             if (FindUser(domain, alias) is not null) return ErrorCode.UserExist;
-            Append(_root.AliasesTab, TabLine.FromFields(domain, alias, account));
-            _aliases.Invalidate();
+            var aliases = Aliases;
+            var record = new AliasRecord(domain, alias, account);
+            var appended = TabAppender.AppendLine(_root.AliasesTab, TabLine.FromFields(domain, alias, account).Raw, _log);
+            if (Wildcard.HasWildcards(domain) || Wildcard.HasWildcards(alias)) _aliases.Invalidate();
+            else Publish(_aliases, aliases, aliases.AppendedCount, aliases.IndexedCount, () => aliases.WithAppended(record), appended);
         }
         return ErrorCode.Success;
     }
@@ -335,12 +376,7 @@ public sealed class AccountStore
 
     private static bool Eq(string a, string b) => a.Equals(b, StringComparison.OrdinalIgnoreCase);
 
-    private static void Append(string path, TabLine line)
-    {
-        var lines = TabFile.Read(path);
-        lines.Add(line);
-        TabFile.Write(path, lines);
-    }
+    private void Append(string path, TabLine line) => TabAppender.AppendLine(path, line.Raw, _log);
 
     /// <summary>Keeps comments and malformed lines; drops records the predicate rejects.</summary>
     public static void RewriteRecords(string path, Func<string[], bool> keep)

@@ -30,25 +30,44 @@ public sealed class DomainSet
     public static DomainSet Load(string path, ILogger? log) => new(TabIndexFolder.BuildInMemory(path, Schema, log));
 }
 
-/// <summary>mailusers.tab.</summary>
+/// <summary>
+/// mailusers.tab: the indexed file plus the users this process appended since the index was built
+/// (<see cref="WithAppended"/>), so a useradd costs O(1) instead of a rebuild.
+/// </summary>
 public sealed class UserTable
 {
     public static readonly TabIndexSchema Schema = new("mailusers", [0, 1], 6, maxOfField: 3, check: CheckRecord);
 
     private readonly IndexedTab<UserRecord> _tab;
+    private readonly AppendOverlay<UserRecord> _added;
 
     private UserTable(TabIndex index)
     {
         _tab = new(index, static (in f) => Create(in f));
+        _added = AppendOverlay<UserRecord>.Empty;
         MaxId = (int)Math.Clamp(index.Header.MaxOfField, 0, int.MaxValue);
     }
 
-    /// <summary>All users in file order (read from the index on demand).</summary>
-    public IReadOnlyList<UserRecord> Users => _tab.All;
+    private UserTable(UserTable parent, UserRecord added)
+    {
+        _tab = parent._tab;
+        _added = parent._added.With(added.Domain, added.Name, added);
+        MaxId = Math.Max(parent.MaxId, added.Id);
+    }
+
+    /// <summary>All users in file order (read from the index on demand, then the appended ones).</summary>
+    public IReadOnlyList<UserRecord> Users => _added.Count == 0 ? _tab.All : [.. _tab.All, .. _added.Records];
 
     public int MaxId { get; }
 
-    public UserRecord? Find(ReadOnlySpan<char> domain, ReadOnlySpan<char> name) => _tab.FindExact(domain, name);
+    /// <summary>Records in the index / appended since it was built (the owner rebuilds when the latter grows large).</summary>
+    public long IndexedCount => _tab.Index.RecordCount;
+    public int AppendedCount => _added.Count;
+
+    public UserRecord? Find(ReadOnlySpan<char> domain, ReadOnlySpan<char> name) => _tab.FindExact(domain, name) ?? _added.Find(domain, name);
+
+    /// <summary>This table plus one user just appended to the file. Call only on the newest snapshot.</summary>
+    public UserTable WithAppended(UserRecord user) => new(this, user);
 
     public static UserRecord? ParseRecord(TabLine line, string path, ILogger? log)
     {
@@ -78,22 +97,38 @@ public sealed class UserTable
     public static UserTable Load(string path, ILogger? log) => new(TabIndexFolder.BuildInMemory(path, Schema, log));
 }
 
-/// <summary>aliases.tab: exact aliases in the hash index, wildcard ones ('*', '?' in domain or alias) scanned in file order.</summary>
+/// <summary>
+/// aliases.tab: exact aliases in the hash index (plus the exact ones this process appended since it was built),
+/// wildcard ones ('*', '?' in domain or alias) scanned in file order.
+/// </summary>
 public sealed class AliasTable
 {
     public static readonly TabIndexSchema Schema = new("aliases", [0, 1], 3, wildcardKeys: true);
 
     private readonly IndexedTab<AliasRecord> _tab;
+    private readonly AppendOverlay<AliasRecord> _added;
 
-    private AliasTable(TabIndex index) =>
+    private AliasTable(TabIndex index)
+    {
         _tab = new(index, static (in f) => new AliasRecord(f.GetString(0), f.GetString(1), f.GetString(2)));
+        _added = AppendOverlay<AliasRecord>.Empty;
+    }
 
-    /// <summary>All aliases in file order (read from the index on demand).</summary>
-    public IReadOnlyList<AliasRecord> All => _tab.All;
+    private AliasTable(AliasTable parent, AliasRecord added)
+    {
+        _tab = parent._tab;
+        _added = parent._added.With(added.Domain, added.Alias, added);
+    }
+
+    /// <summary>All aliases in file order (read from the index on demand, then the appended ones).</summary>
+    public IReadOnlyList<AliasRecord> All => _added.Count == 0 ? _tab.All : [.. _tab.All, .. _added.Records];
+
+    public long IndexedCount => _tab.Index.RecordCount;
+    public int AppendedCount => _added.Count;
 
     public AliasRecord? Find(ReadOnlySpan<char> domain, ReadOnlySpan<char> name)
     {
-        if (_tab.FindExact(domain, name) is { } hit) return hit;
+        if (FindExactKey(domain, name) is { } hit) return hit;
         foreach (var a in _tab.Wildcards)
             if (Wildcard.IsMatch(a.Domain, domain) && Wildcard.IsMatch(a.Alias, name)) return a;
         return null;
@@ -102,11 +137,17 @@ public sealed class AliasTable
     /// <summary>The exact record (no wildcard expansion), as aliasadd/aliasdel see it.</summary>
     public AliasRecord? FindExact(string domain, string alias)
     {
-        if (!Wildcard.HasWildcards(domain) && !Wildcard.HasWildcards(alias)) return _tab.FindExact(domain, alias);
+        if (!Wildcard.HasWildcards(domain) && !Wildcard.HasWildcards(alias)) return FindExactKey(domain, alias);
         foreach (var a in _tab.Wildcards)
             if (a.Domain.Equals(domain, StringComparison.OrdinalIgnoreCase) && a.Alias.Equals(alias, StringComparison.OrdinalIgnoreCase)) return a;
         return null;
     }
+
+    /// <summary>This table plus one exact (wildcard-free) alias just appended to the file. Call only on the newest snapshot.</summary>
+    public AliasTable WithAppended(AliasRecord alias) =>
+        Wildcard.HasWildcards(alias.Domain) || Wildcard.HasWildcards(alias.Alias) ? throw new ArgumentException("wildcard aliases need a rebuild", nameof(alias)) : new(this, alias);
+
+    private AliasRecord? FindExactKey(ReadOnlySpan<char> domain, ReadOnlySpan<char> alias) => _tab.FindExact(domain, alias) ?? _added.Find(domain, alias);
 
     public static AliasTable Load(string path, TabIndexFolder folder) => new(folder.Open(path, Schema));
 

@@ -51,7 +51,8 @@ public sealed class TabSource<T> where T : class
                     if (_value is not null && stamp != _stamp && !_rebuilding)
                     {
                         _rebuilding = true;
-                        _ = Task.Run(() => RebuildInBackground(stamp));
+                        long version = _version;
+                        _ = Task.Run(() => RebuildInBackground(stamp, version));
                     }
                     return _value ?? v;
                 }
@@ -73,8 +74,9 @@ public sealed class TabSource<T> where T : class
     }
 
     private bool _rebuilding;
+    private long _version; // bumped by every Publish/Invalidate: a background build started before one is stale
 
-    private void RebuildInBackground((long, DateTime, bool) stamp)
+    private void RebuildInBackground((long, DateTime, bool) stamp, long version)
     {
         try
         {
@@ -82,7 +84,7 @@ public sealed class TabSource<T> where T : class
             lock (_gate)
             {
                 // An Invalidate meanwhile means our own write is newer than this build: let the next read build again.
-                if (_value is not null)
+                if (_value is not null && _version == version)
                 {
                     _value = fresh;
                     _stamp = stamp;
@@ -99,11 +101,36 @@ public sealed class TabSource<T> where T : class
         }
     }
 
+    /// <summary>
+    /// Installs a snapshot this process derived from the current one after changing the file itself (an append),
+    /// so its own write does not cost a full reload. Accepted only when the file was at <paramref name="before"/>
+    /// (the stamp the current snapshot was read at) right before the change: otherwise someone else edited it
+    /// too, and the next access reloads it from disk.
+    /// </summary>
+    public void Publish(T value, (long Length, DateTime Mtime) before, (long Length, DateTime Mtime) after)
+    {
+        lock (_gate)
+        {
+            _version++;
+            if (_value is not null && _stamp.Exists && _stamp.Length == before.Length && _stamp.Mtime == before.Mtime)
+            {
+                _value = value;
+                _stamp = (after.Length, after.Mtime, true);
+            }
+            else
+            {
+                _value = null;
+                Volatile.Write(ref _nextCheck, 0);
+            }
+        }
+    }
+
     /// <summary>Forces a re-read at the next access (called after this process rewrote the file).</summary>
     public void Invalidate()
     {
         lock (_gate)
         {
+            _version++;
             _value = null;
             Volatile.Write(ref _nextCheck, 0);
         }
