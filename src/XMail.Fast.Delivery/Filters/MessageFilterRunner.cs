@@ -79,21 +79,9 @@ public sealed class MessageFilterRunner
         return verdict;
     }
 
-    private void WriteFilterLog(SpoolMessage message, string program, string[] argv, ExternalResult result)
-    {
-        var now = _context.Time.GetUtcNow();
-        var line = string.Join('\t', new[]
-        {
-            now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), message.Sender, message.Id, program,
-            string.Join(' ', argv), result.TimedOut ? "TIMEOUT" : result.Started ? result.ExitCode.ToString(CultureInfo.InvariantCulture) : "NOT-STARTED",
-        }.Select(f => "\"" + f.Replace("\"", "'") + "\"")) + "\n";
-        var path = Path.Combine(_context.Root.LogsDir, "filters-" + now.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "0000");
-        try
-        {
-            lock (_logGate) File.AppendAllText(path, line);
-        }
-        catch (IOException ex) { _log.LogWarning("filter log {Path}: {Error}", path, ex.Message); }
-    }
+    private void WriteFilterLog(SpoolMessage message, string program, string[] argv, ExternalResult result) =>
+        _context.ServiceLog("filters").Write(Core.Logging.ServiceLog.Timestamp(_context.Time.GetLocalNow()), message.Sender, message.Id, program,
+            string.Join(' ', argv), result.TimedOut ? "TIMEOUT" : result.Started ? result.ExitCode.ToString(CultureInfo.InvariantCulture) : "NOT-STARTED");
 
     private static void TryDelete(string path)
     {

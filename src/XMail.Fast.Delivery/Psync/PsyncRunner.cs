@@ -184,17 +184,8 @@ public sealed class PsyncRunner
     private void LogFile(Pop3Link link, PsyncReport r)
     {
         if (!_ctx.Options.PsyncLog) return;
-        try
-        {
-            var now = _ctx.Time.GetLocalNow();
-            var line = new StringBuilder()
-                .Append('"').Append(link.LocalDomain).Append("\"\t\"").Append(link.LocalName).Append("\"\t\"")
-                .Append(link.ExtDomain).Append("\"\t\"").Append(link.ExtName).Append("\"\t\"")
-                .Append(now.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)).Append("\"\t\"")
-                .Append(r.Error is null ? "SYNC" : "ESYNC").Append("\"\t\"").Append(r.Fetched).Append("\"\t\"").Append(r.Bytes).Append("\"\n");
-            Directory.CreateDirectory(_ctx.Root.LogsDir);
-            lock (_log) File.AppendAllText(Path.Combine(_ctx.Root.LogsDir, "psync-" + now.ToString("yyyyMMdd", CultureInfo.InvariantCulture) + "0000"), line.ToString());
-        }
-        catch (IOException ex) { _log.LogWarning("PSYNC log write failed: {Error}", ex.Message); }
+        _ctx.ServiceLog("psync").Write(link.LocalDomain, link.LocalName, link.ExtDomain, link.ExtName,
+            Core.Logging.ServiceLog.Timestamp(_ctx.Time.GetLocalNow()), r.Error is null ? "SYNC" : "ESYNC",
+            r.Fetched.ToString(CultureInfo.InvariantCulture), r.Bytes.ToString(CultureInfo.InvariantCulture));
     }
 }

@@ -19,7 +19,7 @@ internal sealed class CtrlServices
         CustomDomains = new CustomDomainFiles(context.Accounts);
         Pop3Links = new Pop3LinkStore(context.Accounts, log);
         Frozen = new FrozenQueue(context.Spool);
-        FileLog = new CtrlLog(context.Root, context.Options.LogRotateHours, context.Time);
+        FileLog = new CtrlLog(context.ServiceLog("ctrl"), context.Time);
     }
 
     public MailServerContext Context { get; }

@@ -56,18 +56,7 @@ public sealed class FingerConnectionHandler : ConnectionHandler
         }
     }
 
-    private void WriteLog(SessionTransport t, string query)
-    {
-        try
-        {
-            var now = _context.Time.GetLocalNow();
-            var line = $"\"{t.LocalAddress}\"\t\"{_context.Config.RootDomain}\"\t\"{t.RemoteAddress}\"\t\"{now:yyyy-MM-dd HH:mm:ss}\"\t\"{query.Replace('"', '\'')}\"\n";
-            Directory.CreateDirectory(_context.Root.LogsDir);
-            lock (_log) File.AppendAllText(Path.Combine(_context.Root.LogsDir, "finger-" + now.ToString("yyyyMMdd") + "0000"), line);
-        }
-        catch (IOException ex)
-        {
-            _log.LogWarning("FINGER log write failed: {Error}", ex.Message);
-        }
-    }
+    private void WriteLog(SessionTransport t, string query) =>
+        _context.ServiceLog("finger").Write(t.LocalAddress.ToString(), _context.Config.RootDomain, t.RemoteAddress.ToString(),
+            Core.Logging.ServiceLog.Timestamp(_context.Time.GetLocalNow()), query);
 }

@@ -490,7 +490,7 @@ internal sealed class Pop3Session
         if (_lock is null)
         {
             _state = State.Authorization;
-            Log("ELOCKED", null);
+            Log("ELOCKED");
             _log.LogInformation("POP3 mailbox {User}@{Domain} locked by another session [{Ip}]", user.Name, user.Domain, _t.RemoteAddress);
             WriteLine("-ERR [IN-USE] Mailbox locked by another session");
             return;
@@ -521,7 +521,7 @@ internal sealed class Pop3Session
         {
             _log.LogWarning("POP3 cannot record last login of {User}@{Domain}: {Error}", user.Name, user.Domain, ex.Message);
         }
-        Log("LOGIN", "\t\"" + _count.ToString(CultureInfo.InvariantCulture) + "\"\t\"" + _size.ToString(CultureInfo.InvariantCulture) + "\"");
+        Log("LOGIN", _count.ToString(CultureInfo.InvariantCulture), _size.ToString(CultureInfo.InvariantCulture));
         _log.LogInformation("POP3 login {User}@{Domain} [{Ip}]", user.Name, user.Domain, _t.RemoteAddress);
         WriteMaildrop();
     }
@@ -540,7 +540,7 @@ internal sealed class Pop3Session
     {
         _log.LogInformation("POP3 bad login {User}@{Domain} [{Ip}]: {Reason}", _user, _domain, _t.RemoteAddress, reason);
         XMail.Fast.Core.Telemetry.XMailMetrics.AuthFailures.Add(1, XMail.Fast.Core.Telemetry.XMailMetrics.Tag("protocol", "pop3"));
-        Log("ELOGIN", null);
+        Log("ELOGIN");
         if (_ctx.Options.Pop3HangOnBadLogin) _state = State.Exit;
         else
         {
@@ -555,7 +555,7 @@ internal sealed class Pop3Session
         WriteLine("-ERR Invalid auth or access denied");
     }
 
-    private void Log(string status, string? extra)
+    private void Log(string status, params string[] extra)
     {
         if (!_options.Log && !_ctx.Options.Pop3.Log) return;
         int mode = _ctx.Config.Pop3LogPasswd;
