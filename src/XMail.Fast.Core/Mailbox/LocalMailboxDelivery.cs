@@ -8,7 +8,7 @@ namespace XMail.Fast.Core.Mailbox;
 public static class LocalMailboxDelivery
 {
     public static ErrorCode Deliver(string userDir, bool useMaildirByDefault, long maxMBSizeKb, long messageBytes,
-        string returnPath, string deliveredTo, Func<Stream> openMessage, TimeProvider? time, out string? storedPath)
+        string returnPath, string deliveredTo, Func<Stream> openMessage, TimeProvider? time, out string? storedPath, string? name = null)
     {
         storedPath = null;
         var maildir = Path.Combine(userDir, "Maildir");
@@ -27,8 +27,21 @@ public static class LocalMailboxDelivery
             DeliveredMessageWriter.Write(output, returnPath, deliveredTo, message);
         }
 
-        storedPath = useMaildir ? MaildirWriter.Write(maildir, Content, time) : MailboxFolderWriter.Write(mailbox, Content, time);
+        storedPath = useMaildir ? MaildirWriter.Write(maildir, Content, time, name) : MailboxFolderWriter.Write(mailbox, Content, time, name);
         return ErrorCode.Success;
+    }
+
+    /// <summary>
+    /// Whether a message stored under <paramref name="name"/> (a name chosen before delivering, see the
+    /// <c>name</c> argument of <see cref="Deliver"/>) is in the account: Maildir/new, Maildir/cur (a reader may
+    /// have moved it there with ":2,flags"), or mailbox/. Lets a restarted delivery tell "done" from "never happened".
+    /// </summary>
+    public static bool IsStored(string userDir, string name)
+    {
+        var maildir = Path.Combine(userDir, "Maildir");
+        if (File.Exists(Path.Combine(maildir, "new", name)) || File.Exists(Path.Combine(userDir, "mailbox", name))) return true;
+        var cur = Path.Combine(maildir, "cur");
+        return Directory.Exists(cur) && (File.Exists(Path.Combine(cur, name)) || Directory.EnumerateFiles(cur, name + ":*").Any());
     }
 
     /// <summary>Total size of the message files of one folder (dot-files being written are not counted).</summary>

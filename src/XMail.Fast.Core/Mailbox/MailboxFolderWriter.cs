@@ -8,14 +8,14 @@ namespace XMail.Fast.Core.Mailbox;
 /// </summary>
 public static class MailboxFolderWriter
 {
-    public static string Write(string mailboxDir, Action<Stream> writeContent, TimeProvider? time = null)
+    public static string Write(string mailboxDir, Action<Stream> writeContent, TimeProvider? time = null, string? name = null)
     {
         Directory.CreateDirectory(mailboxDir);
-        var name = UniqueName.Next(time);
+        name ??= UniqueName.Next(time);
         var tmp = Path.Combine(mailboxDir, "." + name + ".tmp");
         var final = Path.Combine(mailboxDir, name);
-        MaildirWriter.WriteDurable(tmp, writeContent);
-        File.Move(tmp, final);
+        MaildirWriter.WriteUnsynced(tmp, writeContent);
+        MaildirCommitWriter.Shared.Commit(tmp, final);
         return final;
     }
 }

@@ -4,28 +4,31 @@ namespace XMail.Fast.Core.Mailbox;
 
 /// <summary>
 /// Maildir delivery: the file is written in Maildir/tmp, fsynced, then renamed into Maildir/new under a unique
-/// name (<see cref="UniqueName"/>, the same form XMail 1.27 uses). Readers never see a partial file.
+/// name (<see cref="UniqueName"/>, the same form XMail 1.27 uses), and new/ is fsynced; the fsyncs are group-committed
+/// by <see cref="MaildirCommitWriter"/>. Readers never see a partial file.
 /// </summary>
 public static class MaildirWriter
 {
     /// <returns>The path of the new file in Maildir/new.</returns>
-    public static string Write(string maildir, Action<Stream> writeContent, TimeProvider? time = null)
+    /// <param name="name">The file name to use (chosen in advance by a caller that records it first), or null for a new one.</param>
+    public static string Write(string maildir, Action<Stream> writeContent, TimeProvider? time = null, string? name = null)
     {
         var tmpDir = Path.Combine(maildir, "tmp");
         var newDir = Path.Combine(maildir, "new");
-        var name = UniqueName.Next(time);
+        name ??= UniqueName.Next(time);
         var tmp = Path.Combine(tmpDir, name);
         var final = Path.Combine(newDir, name);
         try
         {
-            WriteDurable(tmp, writeContent);
+            WriteUnsynced(tmp, writeContent);
         }
         catch (DirectoryNotFoundException)
         {
             Ensure(maildir);
-            WriteDurable(tmp, writeContent);
+            WriteUnsynced(tmp, writeContent);
         }
-        File.Move(tmp, final);
+        // fsync of the file, rename, fsync of new/: shared with the other deliveries in flight.
+        MaildirCommitWriter.Shared.Commit(tmp, final);
         return final;
     }
 
@@ -36,13 +39,13 @@ public static class MaildirWriter
         Directory.CreateDirectory(Path.Combine(maildir, "cur"));
     }
 
-    internal static void WriteDurable(string path, Action<Stream> writeContent)
+    /// <summary>Writes a new file in one buffered pass; the caller makes it durable (see <see cref="MaildirCommitWriter"/>).</summary>
+    internal static void WriteUnsynced(string path, Action<Stream> writeContent)
     {
         try
         {
             using var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
             writeContent(fs);
-            fs.Flush(flushToDisk: true);
         }
         catch
         {

@@ -24,10 +24,12 @@ public sealed class RecipientRouter
     private readonly SpoolStore _store;
     private readonly MessageFilterRunner _filters;
     private readonly ILogger _log;
+    private readonly UserVarsCache _userVars;
 
     public RecipientRouter(MailServerContext context, SpoolStore store, MessageFilterRunner filters, ILogger log)
     {
         _context = context;
+        _userVars = new UserVarsCache(context);
         _store = store;
         _filters = filters;
         _log = log;
@@ -71,7 +73,7 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, route.Kind == RemoteRouteKind.Relays ? "relay:" + route.Relays : "smtp", target);
         if (job.IsDone(key))
         {
-            job.Results.Add(new TargetResult(origin, target, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new TargetResult(origin, target, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
         var verdict = await _filters.RunSelectedAsync(false, job.Message, Macros(job.Message, sender, target, target), ct).ConfigureAwait(false);
@@ -80,12 +82,12 @@ public sealed class RecipientRouter
             job.Failed(origin, target, DeliveryStatus.PermanentFailure, verdict.RejectText ?? "554 Message rejected by filter", verdict.Notify, verdict.Freeze);
             return;
         }
-        job.Remote.Add(new PendingRemote(origin, target, sender, route, key));
+        job.AddRemote(new PendingRemote(origin, target, sender, route, key));
     }
 
     private async Task DeliverToUserAsync(DeliveryJob job, string origin, string address, UserRecord user, string sender, int depth, CancellationToken ct)
     {
-        var vars = _context.Accounts.GetUserVars(user);
+        var vars = _userVars.Get(user);
         if (!vars.ReceiveEnable)
         {
             job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "550 Account disabled <" + user.Address + ">");
@@ -111,15 +113,24 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, "mbox", user.Address);
         if (job.IsDone(key))
         {
-            job.Results.Add(new TargetResult(origin, user.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new TargetResult(origin, user.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
-        var vars = _context.Accounts.GetUserVars(user);
+        var vars = _userVars.Get(user);
         var message = job.Message;
+        var userDir = _context.Accounts.UserDirectory(user);
         try
         {
-            var code = LocalMailboxDelivery.Deliver(_context.Accounts.UserDirectory(user), _context.Options.UseMaildir, vars.MaxMBSizeKb,
-                message.MessageSize, _context.Resolver.MapReturnPath(sender), user.Address, message.OpenMessage, _context.Time, out _);
+            // Stored by a pass that crashed before recording it done: count it, never store a second copy.
+            if (job.IntentOf(key) is { } earlier && LocalMailboxDelivery.IsStored(userDir, earlier))
+            {
+                job.Delivered(origin, user.Address, key, "OK (stored before a restart)");
+                return;
+            }
+            var name = UniqueName.Next(_context.Time);
+            job.RecordIntent(key, name);
+            var code = LocalMailboxDelivery.Deliver(userDir, _context.Options.UseMaildir, vars.MaxMBSizeKb,
+                message.MessageSize, _context.Resolver.MapReturnPath(sender), user.Address, message.OpenMessage, _context.Time, out _, name);
             if (code == ErrorCode.Success) job.Delivered(origin, user.Address, key);
             else if (code == ErrorCode.MailboxSize)
                 job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "552 Mailbox size limit exceeded <" + user.Address + ">");
@@ -141,10 +152,10 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, "ml", list.Address);
         if (job.IsDone(key))
         {
-            job.Results.Add(new TargetResult(origin, list.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new TargetResult(origin, list.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
-        var vars = _context.Accounts.GetUserVars(list);
+        var vars = _userVars.Get(list);
         var members = _context.Accounts.GetMailingListMembers(list);
         if (vars.ClosedML)
         {

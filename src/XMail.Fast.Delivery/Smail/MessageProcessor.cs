@@ -42,6 +42,9 @@ public sealed class MessageProcessor
         _bounces = new BounceWriter(context, store, log);
     }
 
+    /// <summary>How many recipients of one message are routed at once.</summary>
+    public const int RecipientParallelism = 256;
+
     public RetrySchedule Schedule => _schedule;
 
     public async Task ProcessAsync(SpoolRef r, CancellationToken ct)
@@ -107,8 +110,14 @@ public sealed class MessageProcessor
             }
 
             var job = new DeliveryJob(message, _store, _store.ReadDone(r));
-            foreach (var rcpt in header.Recipients.Distinct(StringComparer.OrdinalIgnoreCase))
-                await _router.RouteAsync(job, rcpt, rcpt, message.Sender, 0, ct).ConfigureAwait(false);
+            var rcpts = header.Recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+            if (rcpts.Count == 1) await _router.RouteAsync(job, rcpts[0], rcpts[0], message.Sender, 0, ct).ConfigureAwait(false);
+            else
+            {
+                // Many recipients (a list fan-out): route them concurrently so their mailbox commits share fsyncs.
+                var po = new ParallelOptions { MaxDegreeOfParallelism = Math.Min(RecipientParallelism, rcpts.Count), CancellationToken = ct };
+                await Parallel.ForEachAsync(rcpts, po, (rcpt, c) => new ValueTask(_router.RouteAsync(job, rcpt, rcpt, message.Sender, 0, c))).ConfigureAwait(false);
+            }
             await DeliverRemoteAsync(job, ct).ConfigureAwait(false);
             await SettleAsync(job, info, tries, path, ct).ConfigureAwait(false);
         }

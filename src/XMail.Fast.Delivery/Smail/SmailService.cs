@@ -52,6 +52,7 @@ public sealed class SmailService : BackgroundService
         await Task.Yield();
         var recovered = Recover();
         int workers = Math.Clamp(_context.Options.SmailThreads, 1, 256);
+        EnsurePoolThreads(workers);
         var tasks = new List<Task>(workers + 2);
         for (int i = 0; i < workers; i++) tasks.Add(Task.Run(() => WorkerAsync(ct), ct));
         tasks.Add(Task.Run(() => RetryLoopAsync(ct), ct));
@@ -61,6 +62,17 @@ public sealed class SmailService : BackgroundService
         }, ct));
         try { await Task.WhenAll(tasks).ConfigureAwait(false); }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    /// <summary>
+    /// Workers block in file I/O and in the shared mailbox commit; the pool only adds threads slowly beyond its
+    /// minimum (the core count), so without this -Qn workers would not really run in parallel.
+    /// </summary>
+    private static void EnsurePoolThreads(int workers)
+    {
+        ThreadPool.GetMinThreads(out int min, out int io);
+        int want = Math.Min(1024, workers + MessageProcessor.RecipientParallelism + Environment.ProcessorCount * 2);
+        if (min < want) ThreadPool.SetMinThreads(want, io);
     }
 
     /// <summary>Scans the spool once; returns the mess/ messages to queue (rsnd/ ones go to the retry queue).</summary>

@@ -59,7 +59,10 @@ public sealed class SpoolStore
 
     public SpoolInfo? ReadInfo(SpoolRef r)
     {
-        try { return SpoolInfo.Parse(File.ReadAllText(PathOf(r, "info"))); }
+        var path = PathOf(r, "info");
+        // Most messages have no info/ file yet: a stat is far cheaper than a FileNotFoundException.
+        if (!File.Exists(path)) return null;
+        try { return SpoolInfo.Parse(File.ReadAllText(path)); }
         catch (IOException) { return null; }
     }
 
@@ -68,9 +71,11 @@ public sealed class SpoolStore
     public HashSet<string> ReadDone(SpoolRef r)
     {
         var set = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var path = PathOf(r, "mprc");
+        if (!File.Exists(path)) return set;
         try
         {
-            foreach (var line in File.ReadAllLines(PathOf(r, "mprc"), Encoding.Latin1))
+            foreach (var line in File.ReadAllLines(path, Encoding.Latin1))
                 if (line.Length > 0) set.Add(line);
         }
         catch (IOException) { }
@@ -154,11 +159,17 @@ public sealed class SpoolStore
     /// State folders are created on first use, not all 23x23x9 at start (thousands of mkdirs cost seconds on a
     /// busy disk); every reader tolerates a missing folder.
     /// </summary>
-    private static string Ensure(string path)
+    private string Ensure(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var dir = Path.GetDirectoryName(path)!;
+        // Created once per folder (spool folders are never removed while the server runs).
+        if (_created.ContainsKey(dir)) return path;
+        Directory.CreateDirectory(dir);
+        _created.TryAdd(dir, 0);
         return path;
     }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _created = new(StringComparer.Ordinal);
 
     private void TryDelete(string path)
     {
