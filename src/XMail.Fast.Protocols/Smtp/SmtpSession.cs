@@ -361,9 +361,20 @@ internal sealed partial class SmtpSession
             Error(SmtpReplies.EtrnDisabled);
             return;
         }
-        // The delivery engine retries queued mail on its own schedule; ETRN is acknowledged and logged.
-        _log.LogInformation("SMTP {Peer}: ETRN {Node}", _peer.Address, arg.Trim());
-        Reply($"250 Queueing for node <{arg.Trim()}> started");
+        // RFC 1985: "domain" flushes mail for that domain, "@domain" also for its subdomains. Waiting messages move
+        // from rsnd/ to mess/ and go to the SMAIL queue (lock/ and mprc/ keep a message from being delivered twice).
+        string node = arg.Trim();
+        string[] patterns = node.StartsWith('@') ? ["*@" + node[1..], "*@*." + node[1..]] : ["*@" + node];
+        var frozen = new Core.Spool.FrozenQueue(_ctx.Spool);
+        int count = 0;
+        foreach (var pattern in patterns)
+            foreach (var r in frozen.FlushResend(pattern))
+            {
+                if (!_ctx.Queue.TryEnqueue(r)) _log.LogWarning("SMTP ETRN: queue full, {Name} stays in mess/ for the next recovery", r.Name);
+                count++;
+            }
+        _log.LogInformation("SMTP {Peer}: ETRN {Node}: {Count} message(s) requeued", _peer.Address, node, count);
+        Reply($"250 Queueing for node <{node}> started");
     }
 
     internal SmtpPeer Peer => _peer;
