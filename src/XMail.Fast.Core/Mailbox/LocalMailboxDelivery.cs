@@ -15,11 +15,7 @@ public static class LocalMailboxDelivery
         var mailbox = Path.Combine(userDir, "mailbox");
         bool useMaildir = MailboxLayout.UsesMaildir(userDir, useMaildirByDefault);
 
-        if (maxMBSizeKb > 0)
-        {
-            long used = useMaildir ? FolderBytes(Path.Combine(maildir, "new")) + FolderBytes(Path.Combine(maildir, "cur")) : FolderBytes(mailbox);
-            if (used + messageBytes > maxMBSizeKb * 1024) return ErrorCode.MailboxSize;
-        }
+        if (maxMBSizeKb > 0 && !MailboxUsage.Fits(userDir, useMaildir, messageBytes, maxMBSizeKb * 1024)) return ErrorCode.MailboxSize;
 
         void Content(Stream output)
         {
@@ -28,6 +24,7 @@ public static class LocalMailboxDelivery
         }
 
         storedPath = useMaildir ? MaildirWriter.Write(maildir, Content, time, name) : MailboxFolderWriter.Write(mailbox, Content, time, name);
+        if (maxMBSizeKb > 0) MailboxUsage.Added(userDir, messageBytes);
         return ErrorCode.Success;
     }
 
