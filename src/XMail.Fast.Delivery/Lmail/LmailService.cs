@@ -72,7 +72,11 @@ public sealed class LmailService : BackgroundService
             catch (UnauthorizedAccessException) { continue; }
             n++;
             var r = Convert(claim, name);
-            if (r is { } spooled) await _context.Queue.EnqueueAsync(spooled, ct).ConfigureAwait(false);
+            if (r is { } spooled)
+            {
+                await _context.Queue.EnqueueAsync(spooled, ct).ConfigureAwait(false);
+                Core.Telemetry.XMailMetrics.MessagesAccepted.Add(1, Core.Telemetry.XMailMetrics.Tag("source", "lmail"));
+            }
         }
         return n;
     }
@@ -109,7 +113,11 @@ public sealed class LmailService : BackgroundService
             input.Dispose();
             File.Delete(claim);
             if (_context.Options.LmailLog)
+            {
                 _log.LogInformation("LMAIL {File} <{Sender}> -> {Rcpts} spooled as {Id}", name, sender, string.Join(",", rcpts), header.MessageId);
+                _context.ServiceLog("lmail").Write(_context.Config.RootDomain, name, header.MessageId, sender, string.Join(",", rcpts),
+                    Core.Logging.ServiceLog.Timestamp(_context.Time.GetLocalNow()));
+            }
             return r;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

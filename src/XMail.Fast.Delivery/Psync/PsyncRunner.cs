@@ -178,6 +178,7 @@ public sealed class PsyncRunner
         }
         var spoolRef = await draft.CommitAsync().ConfigureAwait(false);
         await _ctx.Queue.EnqueueAsync(spoolRef, ct).ConfigureAwait(false);
+        Core.Telemetry.XMailMetrics.MessagesAccepted.Add(1, Core.Telemetry.XMailMetrics.Tag("source", "psync"));
         return true;
     }
 

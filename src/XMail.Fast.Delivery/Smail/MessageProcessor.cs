@@ -1,3 +1,4 @@
+using XMail.Fast.Core.Telemetry;
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -168,9 +169,21 @@ public sealed class MessageProcessor
         var r = job.Message.Ref;
         var temp = job.Results.Where(x => x.Status == DeliveryStatus.TemporaryFailure).ToList();
         var perm = job.Results.Where(x => x.Status == DeliveryStatus.PermanentFailure).ToList();
-        if (_context.Options.SmailLog)
-            foreach (var d in job.Results.Where(x => x.Status == DeliveryStatus.Delivered))
-                _log.LogInformation("SMAIL {Id} <{Sender}> -> <{Target}> (rcpt <{Rcpt}>): {Text}", job.Message.SmtpId, job.Message.Sender, d.Target, d.Recipient, d.Text);
+        int delivered = 0;
+        foreach (var d in job.Results.Where(x => x.Status == DeliveryStatus.Delivered))
+        {
+            delivered++;
+            if (!_context.Options.SmailLog) continue;
+            _log.LogInformation("SMAIL {Id} <{Sender}> -> <{Target}> (rcpt <{Rcpt}>): {Text}", job.Message.SmtpId, job.Message.Sender, d.Target, d.Recipient, d.Text);
+            // -Ql: the XMail-format SMAIL log, one line per delivered recipient.
+            _context.ServiceLog("smail").Write(_context.Config.RootDomain, r.Name, job.Message.SmtpId, job.Message.Sender, d.Recipient, d.Target,
+                Core.Logging.ServiceLog.Timestamp(_context.Time.GetLocalNow()), d.Text);
+        }
+        if (delivered > 0) XMailMetrics.Deliveries.Add(delivered, XMailMetrics.Tag("result", "delivered"));
+        if (temp.Count > 0) XMailMetrics.Deliveries.Add(temp.Count, XMailMetrics.Tag("result", "deferred"));
+        if (perm.Count > 0) XMailMetrics.Deliveries.Add(perm.Count, XMailMetrics.Tag("result", "bounced"));
+        if (temp.Count == 0 && perm.Count == 0 && info.FirstQueued > 0)
+            XMailMetrics.DeliveryLatency.Record(Math.Max(0, _context.Time.GetUtcNow().ToUnixTimeSeconds() - info.FirstQueued));
 
         if (temp.Count == 0 && perm.Count == 0)
         {

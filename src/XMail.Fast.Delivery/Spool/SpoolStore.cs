@@ -124,7 +124,11 @@ public sealed class SpoolStore
     }
 
     /// <summary>Into froz/, keeping slog/ (frozgetlog), info/ and mprc/ (a frozsubmit skips what was delivered).</summary>
-    public void Freeze(SpoolRef r, string currentPath) => File.Move(currentPath, Ensure(PathOf(r, "froz")), overwrite: true);
+    public void Freeze(SpoolRef r, string currentPath)
+    {
+        File.Move(currentPath, Ensure(PathOf(r, "froz")), overwrite: true);
+        Core.Telemetry.XMailMetrics.Deliveries.Add(1, Core.Telemetry.XMailMetrics.Tag("result", "frozen"));
+    }
 
     /// <summary>
     /// Commits a new spool message (bounce, list fan-out, LMAIL): written in L0/L1/temp, fsynced, renamed into mess/.

@@ -77,6 +77,7 @@ internal sealed partial class SmtpSession
             }
             var committed = await draft.CommitAsync().ConfigureAwait(false);
             if (!_ctx.Queue.TryEnqueue(committed)) await _ctx.Queue.EnqueueAsync(committed, _t.Closed).ConfigureAwait(false);
+            Core.Telemetry.XMailMetrics.MessagesAccepted.Add(1, Core.Telemetry.XMailMetrics.Tag("source", "smtp"));
             if (_ctx.Options.Smtp.Log)
                 _log.LogInformation("SMTP {Peer}: accepted {Id} from <{From}> for {Count} recipient(s), {Size} bytes, spool {Name}",
                     _peer.Address, _messageId, from, _rcpts.Count, scanner.Size, committed.Name);

@@ -53,3 +53,28 @@ public class SessionMetricsTests
         Assert.Matches(@"xmail_sessions_active\{protocol=""pop3""\} [1-9]", text);
     }
 }
+
+public class MailMetricsTests
+{
+    [Fact]
+    public async Task Accepted_and_delivered_messages_are_counted_and_smail_logged()
+    {
+        await using var s = await TestServer.StartAsync(o => { o.MetricsEndpoint = new IPEndPoint(IPAddress.Loopback, 0); o.SmailLog = true; });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{s.Port("METRICS")}") };
+        await using var c = await LineClient.ConnectAsync(s.Port("SMTP"));
+        Assert.StartsWith("220", await c.ReadLineAsync());
+        foreach (var line in new[] { "HELO kit.test", "MAIL FROM:<a@example.org>", "RCPT TO:<xmailuser@xmailserver.test>", "DATA" })
+        {
+            await c.SendLineAsync(line);
+            Assert.Matches("^(250|354)", await c.ReadLineAsync());
+        }
+        await c.SendAsync("Subject: m\r\n\r\nbody\r\n.\r\n");
+        Assert.StartsWith("250", await c.ReadLineAsync());
+        var logs = s.Root.File("logs");
+        Assert.True(await TestServer.WaitUntilAsync(() => Directory.GetFiles(logs, "smail-*").Length == 1));
+        Assert.Contains("\"xmailuser@xmailserver.test\"", File.ReadAllText(Directory.GetFiles(logs, "smail-*")[0]));
+        var text = await http.GetStringAsync("/metrics");
+        Assert.Matches(@"xmail_messages_accepted_total\{source=""smtp""\} [1-9]", text);
+        Assert.Matches(@"xmail_deliveries_total\{result=""delivered""\} [1-9]", text);
+    }
+}
