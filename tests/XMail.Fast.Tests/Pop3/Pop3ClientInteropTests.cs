@@ -94,7 +94,7 @@ public class Pop3ClientInteropTests
     [Fact]
     public async Task Curl_lists_and_retrieves()
     {
-        if (!Tool("curl")) return;
+        Assert.True(Tool("curl"), "curl is not installed (.ci/run installs it)");
         await using var s = await TestServer.StartAsync();
         Put(s, "1.m", "Subject: via curl\r\n\r\ncurl body\r\n");
         var url = $"pop3://127.0.0.1:{s.Port("POP3")}/1";
@@ -102,6 +102,33 @@ public class Pop3ClientInteropTests
         Assert.True(code == 0, output);
         Assert.Contains("Subject: via curl", output);
         Assert.Contains("curl body", output);
+    }
+
+    [Fact]
+    public async Task Fetchmail_downloads_and_deletes()
+    {
+        Assert.True(Tool("fetchmail"), "fetchmail is not installed (.ci/run installs it)");
+        await using var s = await TestServer.StartAsync();
+        Put(s, "1.m", "Subject: via fetchmail\r\n\r\nfirst body\r\n");
+        Put(s, "2.m", "Subject: second\r\n\r\n.dotted line\r\n");
+        var dir = Directory.CreateTempSubdirectory("xmf-fetchmail").FullName;
+        try
+        {
+            var rc = Path.Combine(dir, "fetchmailrc");
+            var outFile = Path.Combine(dir, "out.mbox");
+            File.WriteAllText(rc,
+                $"poll 127.0.0.1 with proto POP3 port {s.Port("POP3")} user \"xmailuser@xmailserver.test\" there with password \"xmail\" is root here " +
+                $"sslproto '' no sslcertck mda \"/bin/sh -c 'cat >> {outFile}'\"\n");
+            File.SetUnixFileMode(rc, UnixFileMode.UserRead | UnixFileMode.UserWrite); // fetchmail refuses a readable rc file
+            var (code, output) = await Run("fetchmail", "--nosyslog", "--nodetach", "-f", rc, "--pidfile", Path.Combine(dir, "pid"));
+            Assert.True(code == 0, output);
+            var got = File.ReadAllText(outFile);
+            Assert.Contains("Subject: via fetchmail", got);
+            Assert.Contains("first body", got);
+            Assert.Contains("\n.dotted line", got); // byte-stuffed on the wire, unstuffed by the client
+            Assert.Empty(NewFiles(s));                // fetchmail deletes what it fetched (DELE + QUIT)
+        }
+        finally { Directory.Delete(dir, true); }
     }
 
     private static bool Tool(string name) =>
