@@ -67,7 +67,7 @@ public class Pop3ClientInteropTests
     [Fact]
     public async Task Python_poplib_session()
     {
-        if (!Tool("python3")) return;
+        Assert.True(Tool("python3"), "python3 is not installed (.ci/run installs it)");
         await using var s = await TestServer.StartAsync();
         for (int i = 0; i < 20; i++) Put(s, $"{1000 + i}.m", MessageOfSize(1024, "m" + i));
         var script = $$"""
