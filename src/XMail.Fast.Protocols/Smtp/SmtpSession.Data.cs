@@ -79,8 +79,14 @@ internal sealed partial class SmtpSession
             if (!_ctx.Queue.TryEnqueue(committed)) await _ctx.Queue.EnqueueAsync(committed, _t.Closed).ConfigureAwait(false);
             Core.Telemetry.XMailMetrics.MessagesAccepted.Add(1, Core.Telemetry.XMailMetrics.Tag("source", "smtp"));
             if (_ctx.Options.Smtp.Log)
+            {
                 _log.LogInformation("SMTP {Peer}: accepted {Id} from <{From}> for {Count} recipient(s), {Size} bytes, spool {Name}",
                     _peer.Address, _messageId, from, _rcpts.Count, scanner.Size, committed.Name);
+                // -Sl: the XMail-format SMTP log, one line per accepted message.
+                _ctx.ServiceLog("smtp").Write(_domain, _peer.HeloDomain ?? "", _peer.Address.ToString(),
+                    Core.Logging.ServiceLog.Timestamp(_ctx.Time.GetLocalNow()), from, string.Join(",", _rcpts.Select(r => r.Address)),
+                    _messageId, "RECV=OK", scanner.Size.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
             Reply("250 OK <" + _messageId + ">");
         }
         catch (IOException ex)

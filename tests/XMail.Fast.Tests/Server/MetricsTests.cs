@@ -59,7 +59,7 @@ public class MailMetricsTests
     [Fact]
     public async Task Accepted_and_delivered_messages_are_counted_and_smail_logged()
     {
-        await using var s = await TestServer.StartAsync(o => { o.MetricsEndpoint = new IPEndPoint(IPAddress.Loopback, 0); o.SmailLog = true; });
+        await using var s = await TestServer.StartAsync(o => { o.MetricsEndpoint = new IPEndPoint(IPAddress.Loopback, 0); o.SmailLog = true; o.Smtp.Log = true; });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{s.Port("METRICS")}") };
         await using var c = await LineClient.ConnectAsync(s.Port("SMTP"));
         Assert.StartsWith("220", await c.ReadLineAsync());
@@ -73,6 +73,9 @@ public class MailMetricsTests
         var logs = s.Root.File("logs");
         Assert.True(await TestServer.WaitUntilAsync(() => Directory.GetFiles(logs, "smail-*").Length == 1));
         Assert.Contains("\"xmailuser@xmailserver.test\"", File.ReadAllText(Directory.GetFiles(logs, "smail-*")[0]));
+        var smtpLog = File.ReadAllText(Assert.Single(Directory.GetFiles(logs, "smtp-*")));
+        Assert.Contains("\"kit.test\"\t\"127.0.0.1\"", smtpLog);
+        Assert.Contains("\"RECV=OK\"", smtpLog);
         var text = await http.GetStringAsync("/metrics");
         Assert.Matches(@"xmail_messages_accepted_total\{source=""smtp""\} [1-9]", text);
         Assert.Matches(@"xmail_deliveries_total\{result=""delivered""\} [1-9]", text);
