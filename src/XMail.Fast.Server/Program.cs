@@ -46,6 +46,18 @@ public static class Program
 
         await using var server = await XMailServer.StartAsync(options).ConfigureAwait(false);
         using var pid = PidFile.Create();
+        // The first SIGINT/SIGTERM is the host's graceful stop (listeners close, sessions and workers get the
+        // shutdown bound). A second one means "now": everything acknowledged is already durable in the spool.
+        int signals = 0;
+        void OnSignal(System.Runtime.InteropServices.PosixSignalContext c)
+        {
+            if (Interlocked.Increment(ref signals) < 2) return;
+            Console.Error.WriteLine("XMail: second signal, stopping immediately");
+            pid.Dispose();
+            Environment.Exit(130);
+        }
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, OnSignal);
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, OnSignal);
         await server.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }

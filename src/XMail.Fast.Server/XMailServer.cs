@@ -60,6 +60,8 @@ public sealed class XMailServer : IAsyncDisposable
             })
             .ConfigureServices(services =>
             {
+                // Graceful stop bound: sessions and workers get this long after the listeners close.
+                services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
                 services.AddSingleton(sp => context ??= new MailServerContext(root, options, sp.GetRequiredService<ILoggerFactory>()));
                 services.AddSingleton(sp => new ServerCertificate(root, sp.GetRequiredService<ILoggerFactory>().CreateLogger("XMail.TLS")));
                 ServiceRegistry.AddServices(services, options);
