@@ -79,6 +79,7 @@ internal sealed partial class SmtpSession
             if (!verdict.Passed)
             {
                 _log.LogInformation("SMTP {Peer}: refused at connect: {Reply}", _peer.Address, verdict.Reply);
+                CountRejection("connect", verdict.Reply!);
                 await _t.WriteLineAsync(WithCustomMessage(verdict.Reply!)).ConfigureAwait(false);
                 return;
             }
@@ -299,6 +300,7 @@ internal sealed partial class SmtpSession
         if (!verdict.Passed)
         {
             _log.LogInformation("SMTP {Peer}: MAIL FROM:<{From}> refused: {Reply}", _peer.Address, path!.Address, verdict.Reply);
+            CountRejection("mail", verdict.Reply!);
             Error(verdict.Reply!);
             return;
         }
@@ -328,6 +330,7 @@ internal sealed partial class SmtpSession
         if (!verdict.Passed)
         {
             _log.LogInformation("SMTP {Peer}: RCPT TO:<{To}> refused: {Reply}", _peer.Address, path!.Address, verdict.Reply);
+            CountRejection("rcpt", verdict.Reply!);
             Error(verdict.Reply!);
             return;
         }
@@ -376,6 +379,11 @@ internal sealed partial class SmtpSession
         _log.LogInformation("SMTP {Peer}: ETRN {Node}: {Count} message(s) requeued", _peer.Address, node, count);
         Reply($"250 Queueing for node <{node}> started");
     }
+
+    /// <summary>xmail.policy.rejections by session stage and reply code (e.g. stage=rcpt, code=550).</summary>
+    private static void CountRejection(string stage, string reply) =>
+        Core.Telemetry.XMailMetrics.PolicyRejections.Add(1,
+            new System.Diagnostics.TagList { { "stage", stage }, { "code", reply.Length >= 3 ? reply[..3] : reply } });
 
     internal SmtpPeer Peer => _peer;
     internal string Domain => _domain;

@@ -79,5 +79,11 @@ public class MailMetricsTests
         var text = await http.GetStringAsync("/metrics");
         Assert.Matches(@"xmail_messages_accepted_total\{source=""smtp""\} [1-9]", text);
         Assert.Matches(@"xmail_deliveries_total\{result=""delivered""\} [1-9]", text);
+
+        await c.SendLineAsync("MAIL FROM:<a@example.org>");
+        Assert.StartsWith("250", await c.ReadLineAsync());
+        await c.SendLineAsync("RCPT TO:<nobody@xmailserver.test>");
+        Assert.StartsWith("550", await c.ReadLineAsync());
+        Assert.Matches(@"xmail_policy_rejections_total\{code=""550"",stage=""rcpt""\} [1-9]", await http.GetStringAsync("/metrics"));
     }
 }
