@@ -26,20 +26,20 @@ public static class XMailMetrics
     /// <summary>Policy rejections; tag "reason" = ipmap, spammers, spam-address, dnsbl, rdns, relay, unknown-user, size, filter, ...</summary>
     public static readonly Counter<long> PolicyRejections = Meter.CreateCounter<long>("xmail.policy.rejections", "{rejection}");
 
-    private static Func<long>? _queueDepth;
-    private static Func<double>? _oldestQueuedAge;
+    private static Func<long>? _ready;
+    private static Func<long>? _waiting;
 
     static XMailMetrics()
     {
-        Meter.CreateObservableGauge("xmail.queue.depth", () => _queueDepth?.Invoke() ?? 0, "{message}", "Messages waiting for SMAIL");
-        Meter.CreateObservableGauge("xmail.queue.oldest_age", () => _oldestQueuedAge?.Invoke() ?? 0, "s", "Age of the oldest waiting message");
+        Meter.CreateObservableGauge("xmail.queue.ready", () => _ready?.Invoke() ?? 0, "{message}", "Messages waiting for a free SMAIL worker");
+        Meter.CreateObservableGauge("xmail.queue.waiting", () => _waiting?.Invoke() ?? 0, "{message}", "Messages waiting for their next retry (rsnd/)");
     }
 
     /// <summary>The delivery engine tells the gauges where to read the queue state.</summary>
-    public static void ObserveQueue(Func<long> depth, Func<double> oldestAgeSeconds)
+    public static void ObserveQueue(Func<long> ready, Func<long> waiting)
     {
-        _queueDepth = depth;
-        _oldestQueuedAge = oldestAgeSeconds;
+        _ready = ready;
+        _waiting = waiting;
     }
 
     public static TagList Tag(string key, string value) => new() { { key, value } };

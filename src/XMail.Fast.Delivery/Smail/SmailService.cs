@@ -25,6 +25,7 @@ public sealed class SmailService : BackgroundService
         _store = new SpoolStore(context.Spool, context.Time, _log);
         Retries = new RetryQueue();
         Processor = new MessageProcessor(context, _store, Retries, remote ?? new NoRemoteDelivery(), _log);
+        Core.Telemetry.XMailMetrics.ObserveQueue(() => context.Queue.Count, () => Retries.Count);
     }
 
     public RetryQueue Retries { get; }

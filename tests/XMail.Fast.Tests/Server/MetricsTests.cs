@@ -16,7 +16,8 @@ public class MetricsTests
         var text = await http.GetStringAsync("/metrics");
         Assert.Contains("# TYPE xmail_auth_failures_total counter", text);
         Assert.Matches(@"xmail_auth_failures_total\{protocol=""metrics-test""\} 3\b", text);
-        Assert.Contains("xmail_queue_depth", text);
+        Assert.Contains("xmail_queue_ready", text);
+        Assert.Contains("xmail_queue_waiting", text);
 
         var health = await http.GetAsync("/health");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
