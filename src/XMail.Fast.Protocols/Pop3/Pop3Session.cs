@@ -358,6 +358,9 @@ internal sealed class Pop3Session
             if (gone.Count > 0) _mailbox.Delete(gone);
         }
         _state = State.Exit;
+        // Release the mailbox before the reply: a client that reconnects right after +OK must not find it locked.
+        _lock?.Dispose();
+        _lock = null;
         WriteLine("+OK [" + MailServerContext.ProductName + " POP3 Server] closing session");
     }
 
