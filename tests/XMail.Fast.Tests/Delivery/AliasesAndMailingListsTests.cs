@@ -86,7 +86,7 @@ public class AliasesAndMailingListsTests
         // The sender is root's account too (ErrorsAdmin), which gets a single copy.
         // Both bounces, whichever order the two messages finish in (the admin copies land in the same account).
         string All() => string.Join("\n", NewMail(sender).Select(Read));
-        await TestServer.WaitUntilAsync(() => All().Contains("550 Account disabled") && All().Contains("552 Mailbox size limit"), TimeSpan.FromSeconds(15));
+        await TestServer.WaitUntilAsync(() => All().Contains("550 Account disabled") && All().Contains("552 Mailbox size limit"), TimeSpan.FromSeconds(45));
         var all = All();
         Assert.Contains("550 Account disabled <off@xmailserver.test>", all);
         Assert.Contains("552 Mailbox size limit exceeded <full@xmailserver.test>", all);

@@ -45,7 +45,7 @@ internal static class DeliveryKit
         return Directory.Exists(dir) ? Directory.GetFiles(dir).OrderBy(f => f, StringComparer.Ordinal).ToArray() : [];
     }
 
-    public static async Task<string[]> WaitForMailAsync(string userDir, int count = 1, int seconds = 15)
+    public static async Task<string[]> WaitForMailAsync(string userDir, int count = 1, int seconds = 30)
     {
         Assert.True(await TestServer.WaitUntilAsync(() => NewMail(userDir).Length >= count, TimeSpan.FromSeconds(seconds)),
             $"expected {count} message(s) in {userDir}/Maildir/new, found {NewMail(userDir).Length}");

@@ -55,7 +55,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Polls <paramref name="condition"/> until it holds or the deadline passes (never a blind sleep).</summary>
     public static async Task<bool> WaitUntilAsync(Func<bool> condition, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
         while (DateTime.UtcNow < deadline)
         {
             if (condition()) return true;
