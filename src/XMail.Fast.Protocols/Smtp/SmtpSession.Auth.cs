@@ -129,6 +129,7 @@ internal sealed partial class SmtpSession
         if (perms is null)
         {
             _log.LogInformation("SMTP {Peer}: AUTH {Mechanism} failed for {User}", _peer.Address, mechanism, user);
+            Core.Telemetry.XMailMetrics.AuthFailures.Add(1, Core.Telemetry.XMailMetrics.Tag("protocol", "smtp"));
             Error(SmtpReplies.AuthFailed);
             return;
         }
