@@ -16,4 +16,7 @@ public static class MailDate
     }
 
     public static string Now(TimeProvider time) => Format(time.GetLocalNow());
+
+    /// <summary>An instant shown in the server's local time zone (CTRL banner and userstat, spool logs, bounces).</summary>
+    public static string Local(DateTimeOffset instant) => Format(TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.Local));
 }

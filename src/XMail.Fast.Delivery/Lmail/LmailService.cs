@@ -94,7 +94,7 @@ public sealed class LmailService : BackgroundService
             }
             var cfg = _context.Config;
             var now = _context.Time.GetUtcNow();
-            var date = RfcDate.Format(now);
+            var date = XMail.Fast.Core.Smtp.MailDate.Local(now);
             var header = new SpoolHeader
             {
                 Info = "[127.0.0.1]:0;[127.0.0.1]:0;" + date,

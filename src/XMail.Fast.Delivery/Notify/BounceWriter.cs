@@ -55,7 +55,7 @@ public sealed class BounceWriter
         var product = MailServerContext.ProductName;
         var header = new SpoolHeader
         {
-            Info = "[127.0.0.1]:0;[127.0.0.1]:0;" + RfcDate.Format(now),
+            Info = "[127.0.0.1]:0;[127.0.0.1]:0;" + XMail.Fast.Core.Smtp.MailDate.Local(now),
             SmtpDomain = cfg.SmtpServerDomain,
             MessageId = smtpId,
             MailFromLine = "MAIL FROM:<" + (cfg.NoSenderBounce ? "" : cfg.PostMaster) + ">",
@@ -63,7 +63,7 @@ public sealed class BounceWriter
         header.RcptLines.Add("RCPT TO:<" + to + ">");
 
         var sb = new StringBuilder(2048);
-        sb.Append("Date: ").Append(RfcDate.Format(now)).Append("\r\n");
+        sb.Append("Date: ").Append(XMail.Fast.Core.Smtp.MailDate.Local(now)).Append("\r\n");
         sb.Append("From: PostMaster <").Append(cfg.PostMaster).Append(">\r\n");
         sb.Append("To: ").Append(to).Append("\r\n");
         sb.Append("Subject: [").Append(product).Append("] ").Append(temporary ? "Temporary delivery error notification" : "Message delivery failure").Append("\r\n");

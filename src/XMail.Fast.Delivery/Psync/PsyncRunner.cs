@@ -162,7 +162,7 @@ public sealed class PsyncRunner
             : "";
         var header = new SpoolHeader
         {
-            Info = "[0.0.0.0]:0;[0.0.0.0]:0;" + _ctx.Time.GetLocalNow().ToString("ddd, dd MMM yyyy HH:mm:ss zzz", CultureInfo.InvariantCulture).Remove(29, 1),
+            Info = "[0.0.0.0]:0;[0.0.0.0]:0;" + XMail.Fast.Core.Smtp.MailDate.Now(_ctx.Time),
             SmtpDomain = _ctx.Config.RootDomain,
             MessageId = _ctx.MessageIds.NextSmtpId(),
             MailFromLine = "MAIL FROM:<" + from + ">",

@@ -94,7 +94,7 @@ public sealed class SpoolStore
     {
         var now = _time.GetUtcNow();
         var sb = new StringBuilder(256);
-        sb.Append("[PeekTime] ").Append(now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(" : ").Append(RfcDate.Format(now)).Append("\r\n");
+        sb.Append("[PeekTime] ").Append(now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)).Append(" : ").Append(XMail.Fast.Core.Smtp.MailDate.Local(now)).Append("\r\n");
         sb.Append("<<\r\n");
         foreach (var l in lines) sb.Append(l).Append("\r\n");
         sb.Append(">>\r\n");

@@ -75,7 +75,7 @@ internal sealed class Pop3Session
             Write("+OK ");
             Write(_timestamp);
             Write(" [" + MailServerContext.ProductName + " POP3 Server] service ready; ");
-            Write(RfcDate(_ctx.Time.GetLocalNow()));
+            Write(Core.Smtp.MailDate.Now(_ctx.Time));
             Crlf();
             await Out.FlushAsync(_t.Closed).ConfigureAwait(false);
 
@@ -601,14 +601,5 @@ internal sealed class Pop3Session
         var span = Out.GetSpan(20);
         Utf8Formatter.TryFormat(value, span, out int n);
         Out.Advance(n);
-    }
-
-    /// <summary>XMail's banner date: "Tue, 24 Nov 2026 15:44:02 -0000" (zero offset printed as -0000).</summary>
-    public static string RfcDate(DateTimeOffset t)
-    {
-        var off = t.Offset;
-        char sign = off > TimeSpan.Zero ? '+' : '-';
-        var abs = off.Duration();
-        return t.ToString("ddd, dd MMM yyyy HH:mm:ss ", CultureInfo.InvariantCulture) + sign + abs.Hours.ToString("00") + abs.Minutes.ToString("00");
     }
 }
