@@ -150,6 +150,8 @@ public sealed class SpoolStore
             var mess = PathOf(r, "mess");
             Directory.CreateDirectory(Path.GetDirectoryName(mess)!);
             File.Move(temp, mess);
+            // The rename is durable only once mess/ itself is synced (as the SMTP spool committer does).
+            FileSync.SyncDirectory(Path.GetDirectoryName(mess)!);
         }
         catch
         {
