@@ -19,6 +19,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
     private readonly SmtpAuthenticator _auth;
     private readonly SmtpFilters _filters;
     private readonly SmtpExternalAuth _extAuth;
+    private readonly DiskSpaceGuard _disk;
     private readonly ILogger _log;
     private readonly SessionGate _smtpGate = new();
     private readonly SessionGate _smtpsGate = new();
@@ -31,6 +32,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         _auth = new SmtpAuthenticator(ctx);
         _filters = new SmtpFilters(ctx);
         _extAuth = new SmtpExternalAuth(ctx);
+        _disk = new DiskSpaceGuard(ctx.Root.Path, ctx.Time);
         _log = ctx.Loggers.CreateLogger("XMail.SMTP");
     }
 
@@ -51,7 +53,7 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         }
         try
         {
-            await new SmtpSession(_ctx, t, _certs, _policy, _auth, _filters, _extAuth, _log, service).RunAsync().ConfigureAwait(false);
+            await new SmtpSession(_ctx, t, _certs, _policy, _auth, _filters, _extAuth, _disk, _log, service).RunAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -28,6 +28,12 @@ public static class SmtpReplies
     public const string BareLineEnd = "554 Bare LF or CR in message data; lines must end with CRLF";
     public const string NulInData = "554 NUL character in message data";
     public const string DataLineTooLong = "554 Message line too long";
+    public const string ParameterSyntax = "501 Syntax error in parameters or arguments";
+    public const string BadSizeParameter = "501 Syntax error in SIZE parameter";
+    public const string BadBodyParameter = "501 Syntax error in BODY parameter";
+    public const string UnsupportedBody = "555 BODY type not supported";
+    public const string UnsupportedParameter = "555 MAIL FROM/RCPT TO parameters not recognized or not implemented";
+    public const string InsufficientStorage = "452 Requested action not taken: insufficient system storage";
 
     public static string Goodbye => "221 " + ServerName + " service closing transmission channel";
     public static string Busy => "421 " + ServerName + " - Server too busy";

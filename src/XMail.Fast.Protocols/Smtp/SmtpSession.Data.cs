@@ -16,6 +16,11 @@ internal sealed partial class SmtpSession
     /// </summary>
     private async ValueTask DataAsync()
     {
+        if (LowOnDisk("DATA"))
+        {
+            ResetTransaction();
+            return;
+        }
         if (_filters.HasPreData)
         {
             var pre = await _filters.PreDataAsync(this).ConfigureAwait(false);

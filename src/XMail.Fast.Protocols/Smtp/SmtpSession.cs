@@ -23,6 +23,7 @@ internal sealed partial class SmtpSession
     private readonly SmtpAuthenticator _auth;
     private readonly SmtpFilters _filters;
     private readonly SmtpExternalAuth _extAuth;
+    private readonly DiskSpaceGuard _disk;
     private readonly ILogger _log;
     private readonly SmtpLimits _limits;
     private readonly SmtpPeer _peer;
@@ -41,7 +42,7 @@ internal sealed partial class SmtpSession
     private readonly List<AcceptedRecipient> _rcpts = new();
 
     public SmtpSession(MailServerContext ctx, SessionTransport transport, ServerCertificate certs, SmtpPolicy policy,
-        SmtpAuthenticator auth, SmtpFilters filters, SmtpExternalAuth extAuth, ILogger log, ServiceOptions service)
+        SmtpAuthenticator auth, SmtpFilters filters, SmtpExternalAuth extAuth, DiskSpaceGuard disk, ILogger log, ServiceOptions service)
     {
         _ctx = ctx;
         _t = transport;
@@ -50,6 +51,7 @@ internal sealed partial class SmtpSession
         _auth = auth;
         _filters = filters;
         _extAuth = extAuth;
+        _disk = disk;
         _log = log;
         var cfg = ctx.Config;
         _limits = SmtpLimits.From(ctx.Options, service, cfg);
@@ -296,6 +298,13 @@ internal sealed partial class SmtpSession
             Error(SmtpReplies.PathError(e));
             return;
         }
+        if (EsmtpParameters.CheckMail(path!.Parameters) is { } bad)
+        {
+            _log.LogInformation("SMTP {Peer}: MAIL FROM:<{From}> refused: {Reply} ({Parameters})", _peer.Address, path.Address, bad, path.Parameters);
+            Error(bad);
+            return;
+        }
+        if (LowOnDisk("MAIL")) return;
         var verdict = await _policy.MailAsync(_peer, path!, _t.Closed).ConfigureAwait(false);
         if (!verdict.Passed)
         {
@@ -324,6 +333,12 @@ internal sealed partial class SmtpSession
             Error(SmtpReplies.PathError(e));
             return;
         }
+        if (EsmtpParameters.CheckRcpt(path!.Parameters) is { } bad)
+        {
+            _log.LogInformation("SMTP {Peer}: RCPT TO:<{To}> refused: {Reply} ({Parameters})", _peer.Address, path.Address, bad, path.Parameters);
+            Error(bad);
+            return;
+        }
         var verdict = _policy.Rcpt(_peer, _from!.Address, path!, out var accepted);
         if (verdict.Passed && _filters.HasPostRcpt)
             verdict = await _filters.PostRcptAsync(this, accepted!).ConfigureAwait(false);
@@ -337,6 +352,21 @@ internal sealed partial class SmtpSession
         _rcpts.Add(accepted!);
         _state = SmtpState.Rcpt;
         Reply(SmtpReplies.Ok);
+    }
+
+    /// <summary>
+    /// SmtpMinDiskSpace: below it MAIL and DATA get 452 so the client retries later instead of us failing mid-spool.
+    /// (XMail 1.27 refused the whole connection; per transaction also catches a disk that fills during a session.)
+    /// </summary>
+    private bool LowOnDisk(string stage)
+    {
+        long minKb = _ctx.Config.SmtpMinDiskSpaceKb;
+        if (!_disk.IsBelow(minKb)) return false;
+        _log.LogWarning("SMTP {Peer}: {Stage} refused: {Free} KB free on the MailRoot file system, SmtpMinDiskSpace is {Min} KB",
+            _peer.Address, stage, _disk.FreeBytes / 1024, minKb);
+        CountRejection(stage == "MAIL" ? "mail" : "data", SmtpReplies.InsufficientStorage);
+        Error(SmtpReplies.InsufficientStorage);
+        return true;
     }
 
     // ------------------------------------------------------------------ VRFY / ETRN
