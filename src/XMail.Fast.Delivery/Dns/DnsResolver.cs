@@ -10,9 +10,14 @@ using XMail.Fast.Core.Dns;
 namespace XMail.Fast.Delivery.Dns;
 
 /// <summary>
-/// DNS over DnsClient: the SmartDNSHost servers in order (each over its own protocol), or the system resolver
-/// when SmartDNSHost is empty. NXDOMAIN/NODATA are permanent, SERVFAIL/REFUSED/timeouts temporary (the next
-/// server is asked). Answers are cached per TTL, negative answers per the SOA minimum.
+/// DNS over DnsClient: the SmartDNSHost servers in order (each over its own protocol), else the name servers of
+/// the system resolver (/etc/resolv.conf), else the servers of MailRoot/dnsroots (see <see cref="DnsRoots"/>).
+/// NXDOMAIN/NODATA are permanent, SERVFAIL/REFUSED/timeouts and referrals temporary (the next server is asked).
+/// Answers are cached per TTL, negative answers per the SOA minimum: first in memory, then (MX and NS) in
+/// MailRoot/dnscache (<see cref="DnsDiskCache"/>) so a restart does not ask again what is still valid.
+/// XMail 1.27 resolves iteratively from the roots; XMail.Fast does not: dnsroots servers are asked with the
+/// recursion bit like SmartDNSHost ones, so they must be recursive resolvers (a referral counts as a
+/// temporary failure, never as "not found").
 /// </summary>
 public sealed class DnsResolver : IDnsResolver
 {
@@ -23,6 +28,7 @@ public sealed class DnsResolver : IDnsResolver
     private readonly int _ipMode;
     private readonly ILogger _log;
     private readonly DnsCache _cache;
+    private readonly TimeProvider _time;
     private ClientSet? _clients;
 
     private sealed record ClientSet(string? Key, LookupClient[] Clients);
@@ -32,13 +38,25 @@ public sealed class DnsResolver : IDnsResolver
         _smartDnsHost = smartDnsHost;
         _ipMode = ipResolveMode;
         _log = log ?? NullLogger.Instance;
-        _cache = new DnsCache(time ?? TimeProvider.System);
+        _time = time ?? TimeProvider.System;
+        _cache = new DnsCache(_time);
     }
 
     public DnsResolver(MailServerContext context)
         : this(() => context.Config.SmartDNSHost, context.Options.IpResolveMode, context.Time, context.Loggers.CreateLogger("XMail.DNS"))
     {
+        DiskCache = new DnsDiskCache(context.Root.DnsCacheDir, context.Options.DnsCacheDirs, context.Time, _log);
+        DnsRootsPath = context.Root.File("dnsroots");
     }
+
+    /// <summary>The on-disk second level for MX and NS answers (null: memory only).</summary>
+    public DnsDiskCache? DiskCache { get; init; }
+
+    /// <summary>MailRoot/dnsroots, used when SmartDNSHost is empty and the system resolver lists no server.</summary>
+    public string? DnsRootsPath { get; init; }
+
+    /// <summary>Where the system resolver's name servers are read from.</summary>
+    public string ResolvConfPath { get; init; } = ResolvConf.DefaultPath;
 
     /// <summary>Per-server timeout for one question (DnsClient retries once more before giving up).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
@@ -54,9 +72,13 @@ public sealed class DnsResolver : IDnsResolver
             .Select(m => new MxHost(m.Preference, Normalize(m.Exchange.Value)))
             .Where(m => m.Host.Length > 0)
             .OrderBy(m => m.Preference)
-            .ToArray(), ct).ConfigureAwait(false);
+            .ToArray(), ct, DnsDiskKind.Mx).ConfigureAwait(false);
         return answer.IsOk ? answer with { Values = ShuffleEqualPreferences(answer.Values) } : answer;
     }
+
+    /// <summary>The name servers of a zone (kept in dnscache/ns like XMail's cache).</summary>
+    public ValueTask<DnsAnswer<string>> NsAsync(string domain, CancellationToken ct = default) =>
+        CachedAsync(Normalize(domain), QueryType.NS, static r => r.Answers.NsRecords().Select(n => Normalize(n.NSDName.Value)).Where(n => n.Length > 0).ToArray(), ct, DnsDiskKind.Ns);
 
     public async ValueTask<DnsAnswer<IPAddress>> HostAddressesAsync(string host, CancellationToken ct = default)
     {
@@ -92,9 +114,16 @@ public sealed class DnsResolver : IDnsResolver
         return b.IsOk || a.Status != DnsStatus.TempFail ? b : a;
     }
 
-    private async ValueTask<DnsAnswer<T>> CachedAsync<T>(string name, QueryType type, Func<IDnsQueryResponse, T[]> select, CancellationToken ct)
+    private async ValueTask<DnsAnswer<T>> CachedAsync<T>(string name, QueryType type, Func<IDnsQueryResponse, T[]> select, CancellationToken ct,
+        DnsDiskKind? diskKind = null)
     {
         if (_cache.TryGet(type, name, out var hit)) return (DnsAnswer<T>)hit!;
+        var disk = diskKind is null ? null : DiskCache;
+        if (disk is not null && TryReadDisk(disk, diskKind!.Value, name, out DnsAnswer<T> stored, out var expires))
+        {
+            _cache.Set(type, name, stored, expires - _time.GetUtcNow());
+            return stored;
+        }
         var (status, response) = await QueryAsync(name, type, ct).ConfigureAwait(false);
         DnsAnswer<T> answer;
         TimeSpan ttl;
@@ -118,7 +147,32 @@ public sealed class DnsResolver : IDnsResolver
             ttl = status == DnsStatus.NotFound ? NegativeTtl(response) : TimeSpan.Zero;
         }
         _cache.Set(type, name, answer, ttl);
+        if (disk is not null && ttl > TimeSpan.Zero) WriteDisk(disk, diskKind!.Value, name, answer, _time.GetUtcNow() + ttl);
         return answer;
+    }
+
+    private static bool TryReadDisk<T>(DnsDiskCache disk, DnsDiskKind kind, string name, out DnsAnswer<T> answer, out DateTimeOffset expires)
+    {
+        bool found;
+        object boxed;
+        if (kind == DnsDiskKind.Mx)
+        {
+            found = disk.TryReadMx(name, out var mx, out expires);
+            boxed = mx;
+        }
+        else
+        {
+            found = disk.TryReadNs(name, out var ns, out expires);
+            boxed = ns;
+        }
+        answer = found ? (DnsAnswer<T>)boxed : default;
+        return found;
+    }
+
+    private static void WriteDisk<T>(DnsDiskCache disk, DnsDiskKind kind, string name, DnsAnswer<T> answer, DateTimeOffset expires)
+    {
+        if (kind == DnsDiskKind.Mx) disk.WriteMx(name, (DnsAnswer<MxHost>)(object)answer, expires);
+        else disk.WriteNs(name, (DnsAnswer<string>)(object)answer, expires);
     }
 
     private async ValueTask<(DnsStatus, IDnsQueryResponse?)> QueryAsync(string name, QueryType type, CancellationToken ct)
@@ -129,6 +183,12 @@ public sealed class DnsResolver : IDnsResolver
             {
                 var r = await client.QueryAsync(name, type, QueryClass.IN, ct).ConfigureAwait(false);
                 if (r.Header.ResponseCode == DnsHeaderResponseCode.NotExistentDomain) return (DnsStatus.NotFound, r);
+                if (!r.HasError && IsReferral(r))
+                {
+                    // A root or authoritative-only server (dnsroots) answering with a delegation: no answer yet.
+                    _log.LogDebug("DNS {Type} {Name}: referral from {Server}, which does not resolve recursively", type, name, r.NameServer);
+                    continue;
+                }
                 if (!r.HasError) return (DnsStatus.Ok, r);
                 _log.LogDebug("DNS {Type} {Name}: {Error} from {Server}", type, name, r.ErrorMessage, r.NameServer);
             }
@@ -154,11 +214,49 @@ public sealed class DnsResolver : IDnsResolver
         var current = Volatile.Read(ref _clients);
         if (current is not null && current.Key == key) return current.Clients;
         var servers = SmartDnsHosts.Parse(key, bad => _log.LogWarning("server.tab SmartDNSHost: cannot use \"{Entry}\"", bad));
-        LookupClient[] clients = servers.Count == 0
-            ? [new LookupClient(Options(new LookupClientOptions()))]
-            : servers.Select(s => new LookupClient(Options(new LookupClientOptions(new NameServer(s.EndPoint)) { UseTcpOnly = s.Tcp }))).ToArray();
+        LookupClient[] clients;
+        if (servers.Count > 0)
+            clients = servers.Select(s => new LookupClient(Options(new LookupClientOptions(new NameServer(s.EndPoint)) { UseTcpOnly = s.Tcp }))).ToArray();
+        else if (SystemNameServers() is { Length: > 0 } system)
+            clients = [new LookupClient(Options(new LookupClientOptions(system)))];
+        else
+        {
+            var roots = DnsRootsPath is null ? [] : DnsRoots.Load(DnsRootsPath, bad => _log.LogWarning("{File} {Entry}: not a name server", DnsRootsPath, bad));
+            if (roots.Count == 0) _log.LogError("DNS: no SmartDNSHost, no name server in {ResolvConf} and none in dnsroots: every lookup fails temporarily", ResolvConfPath);
+            else _log.LogWarning("DNS: no SmartDNSHost and no name server in {ResolvConf}: asking the {Count} servers of dnsroots", ResolvConfPath, roots.Count);
+            clients = roots.Select(s => new LookupClient(Options(new LookupClientOptions(new NameServer(s.EndPoint)) { UseTcpOnly = s.Tcp }))).ToArray();
+        }
         Volatile.Write(ref _clients, new ClientSet(key, clients));
         return clients;
+    }
+
+    /// <summary>resolv.conf's servers; where there is no such file (Windows), what the OS reports.</summary>
+    private NameServer[] SystemNameServers()
+    {
+        if (File.Exists(ResolvConfPath) || OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD())
+            return ResolvConf.NameServers(ResolvConfPath).Select(e => new NameServer(e)).ToArray();
+        try
+        {
+            return NameServer.ResolveNameServers(skipIPv6SiteLocal: true, fallbackToGooglePublicDns: false).ToArray();
+        }
+        catch (Exception ex)
+        {
+            _log.LogWarning("DNS: cannot read the system's name servers: {Error}", ex.Message);
+            return [];
+        }
+    }
+
+    /// <summary>No answer, no SOA, but NS records in the authority section: a delegation, not NODATA.</summary>
+    private static bool IsReferral(IDnsQueryResponse r)
+    {
+        if (r.Answers.Count > 0) return false;
+        bool ns = false;
+        foreach (var rec in r.Authorities)
+        {
+            if (rec is SoaRecord) return false;
+            if (rec is NsRecord) ns = true;
+        }
+        return ns;
     }
 
     private LookupClientOptions Options(LookupClientOptions o)
