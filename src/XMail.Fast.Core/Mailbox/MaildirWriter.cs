@@ -44,7 +44,8 @@ public static class MaildirWriter
     {
         try
         {
-            using var fs = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024);
+            // Create: a derived name may meet the tmp file of a crashed pass. Unbuffered: the content writer writes whole blocks.
+            using var fs = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 0);
             writeContent(fs);
         }
         catch

@@ -121,17 +121,16 @@ public sealed class RecipientRouter
         var userDir = _context.Accounts.UserDirectory(user);
         try
         {
-            // Stored by a pass that crashed before recording it done: count it, never store a second copy.
-            if (job.IntentOf(key) is { } earlier && LocalMailboxDelivery.IsStored(userDir, earlier))
+            var name = MailboxFileName.For(message.Ref.Name, key);
+            // Stored by a pass that crashed before the message left the spool: count it, never store a second copy.
+            if (job.MayHaveRunBefore && LocalMailboxDelivery.IsStored(userDir, name))
             {
-                job.Delivered(origin, user.Address, key, "OK (stored before a restart)");
+                job.Stored(origin, user.Address, key, "OK (stored before a restart)");
                 return;
             }
-            var name = UniqueName.Next(_context.Time);
-            job.RecordIntent(key, name);
             var code = LocalMailboxDelivery.Deliver(userDir, _context.Options.UseMaildir, vars.MaxMBSizeKb,
                 message.MessageSize, _context.Resolver.MapReturnPath(sender), user.Address, message.OpenMessage, _context.Time, out _, name);
-            if (code == ErrorCode.Success) job.Delivered(origin, user.Address, key);
+            if (code == ErrorCode.Success) job.Stored(origin, user.Address, key);
             else if (code == ErrorCode.MailboxSize)
                 job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "552 Mailbox size limit exceeded <" + user.Address + ">");
             else job.Failed(origin, user.Address, DeliveryStatus.TemporaryFailure, "451 Local delivery error " + (int)code);

@@ -7,46 +7,33 @@ namespace XMail.Fast.Delivery.Smail;
 /// remote recipients collected for one batched hand-off per (sender, route). Thread-safe: the recipients of one
 /// message (a list fan-out) are routed in parallel.
 /// </summary>
+/// <remarks>
+/// Done targets reach mprc/ in one of two ways. Targets whose completion cannot be seen afterwards (a remote 250, an
+/// external command, a redirect) are appended at once, so a crash right after cannot repeat them. Mailbox stores are
+/// self-evident: their file name is derived from the spool message and the target (<see cref="Core.Mailbox.MailboxFileName"/>),
+/// so a pass after a crash finds the file instead of storing a second copy; they are written to mprc/ only when the
+/// message outlives the pass (<see cref="PersistDone"/> before a retry or a freeze). Most messages are delivered in one
+/// pass, and then no mprc/ file is ever created: one file fewer created and deleted per message.
+/// </remarks>
 public sealed class DeliveryJob
 {
     private readonly SpoolStore _store;
     private readonly HashSet<string> _done;
+    private readonly List<string> _unpersisted = new();
 
-    public DeliveryJob(SpoolMessage message, SpoolStore store, HashSet<string> done)
+    public DeliveryJob(SpoolMessage message, SpoolStore store, HashSet<string> done, bool mayHaveRunBefore)
     {
         Message = message;
         _store = store;
         _done = done;
-        foreach (var line in done.Where(l => l.StartsWith(IntentPrefix, StringComparison.Ordinal)).ToList())
-        {
-            done.Remove(line);
-            int tab = line.IndexOf('\t');
-            if (tab > IntentPrefix.Length) _intents[line[IntentPrefix.Length..tab]] = line[(tab + 1)..];
-        }
-    }
-
-    /// <summary>mprc/ lines "~intent KEY&lt;TAB&gt;name": a mailbox file about to be committed under that name.</summary>
-    private const string IntentPrefix = "~intent ";
-    private readonly Dictionary<string, string> _intents = new(StringComparer.OrdinalIgnoreCase);
-
-    /// <summary>The file name recorded for <paramref name="key"/> by an earlier, interrupted pass, if any.</summary>
-    public string? IntentOf(string key)
-    {
-        lock (_gate) return _intents.GetValueOrDefault(key);
+        MayHaveRunBefore = mayHaveRunBefore;
     }
 
     /// <summary>
-    /// Records, before storing, the name a mailbox file is about to get: after a crash between the store and
-    /// <see cref="MarkDone"/> the next pass finds the file by this name instead of delivering a second copy.
+    /// True when an earlier pass (this process's or one that crashed) may already have stored part of the message:
+    /// mailbox targets then look for their file before storing.
     /// </summary>
-    public void RecordIntent(string key, string name)
-    {
-        lock (_gate)
-        {
-            _intents[key] = name;
-            _store.AppendDone(Message.Ref, IntentPrefix + key + "\t" + name);
-        }
-    }
+    public bool MayHaveRunBefore { get; }
 
     public SpoolMessage Message { get; }
     private readonly List<TargetResult> _results = new();
@@ -85,7 +72,34 @@ public sealed class DeliveryJob
     {
         lock (_gate)
         {
-            if (_done.Add(key)) _store.AppendDone(Message.Ref, key);
+            if (_done.Add(key))
+            {
+                _store.AppendDone(Message.Ref, key);
+                WroteStateFiles = true;
+            }
+        }
+    }
+
+    /// <summary>True once this pass has written mprc/ (the spool removal then removes it too).</summary>
+    public bool WroteStateFiles { get; private set; }
+
+    /// <summary>Records a finished target whose result is visible on disk; it reaches mprc/ in <see cref="PersistDone"/>.</summary>
+    public void MarkDoneSelfEvident(string key)
+    {
+        lock (_gate)
+        {
+            if (_done.Add(key)) _unpersisted.Add(key);
+        }
+    }
+
+    /// <summary>The message stays in the spool: writes the self-evident done targets to mprc/ for the next pass.</summary>
+    public void PersistDone()
+    {
+        lock (_gate)
+        {
+            foreach (var key in _unpersisted) _store.AppendDone(Message.Ref, key);
+            if (_unpersisted.Count > 0) WroteStateFiles = true;
+            _unpersisted.Clear();
         }
     }
 
@@ -95,6 +109,13 @@ public sealed class DeliveryJob
     public void Delivered(string recipient, string target, string key, string text = "OK")
     {
         MarkDone(key);
+        AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));
+    }
+
+    /// <summary>A mailbox store: done without an mprc/ write (see the remarks on the type).</summary>
+    public void Stored(string recipient, string target, string key, string text = "OK")
+    {
+        MarkDoneSelfEvident(key);
         AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));
     }
 

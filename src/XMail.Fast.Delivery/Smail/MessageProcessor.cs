@@ -30,6 +30,9 @@ public sealed class MessageProcessor
     private readonly ILogger _log;
     private readonly ConcurrentDictionary<SpoolRef, byte> _inFlight = new();
 
+    /// <summary>When this engine started: a spool file older than that may have been half processed by a crashed run.</summary>
+    private readonly DateTime _started = DateTime.UtcNow;
+
     public MessageProcessor(MailServerContext context, SpoolStore store, RetryQueue retries, IRemoteDelivery remote, ILogger log)
     {
         _context = context;
@@ -50,18 +53,12 @@ public sealed class MessageProcessor
 
     public async Task ProcessAsync(SpoolRef r, CancellationToken ct)
     {
+        // The message lock: one process serves a MailRoot (XMail.pid), so an in-memory claim is enough; XMail 1.27's
+        // lock/NAME files would cost a file created and deleted per message (stale ones are cleared at start).
         if (!_inFlight.TryAdd(r, 0)) return;
         try
         {
-            if (!_store.TryLock(r)) return;
-            try
-            {
-                await ProcessLockedAsync(r, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                _store.Unlock(r);
-            }
+            await ProcessLockedAsync(r, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -71,10 +68,11 @@ public sealed class MessageProcessor
 
     private async Task ProcessLockedAsync(SpoolRef r, CancellationToken ct)
     {
-        var path = _store.Locate(r);
+        var (path, written) = _store.Locate(r);
         if (path is null) return;
         var now = _context.Time.GetUtcNow();
-        var info = _store.ReadInfo(r) ?? new SpoolInfo(0, 0, now.ToUnixTimeSeconds());
+        var storedInfo = _store.ReadInfo(r);
+        var info = storedInfo ?? new SpoolInfo(0, 0, now.ToUnixTimeSeconds());
         int tries = info.Tries + 1;
         // A message waiting in rsnd/ runs at its due time only (a stray duplicate queue entry must not retry early).
         if (path.EndsWith(Path.DirectorySeparatorChar + "rsnd" + Path.DirectorySeparatorChar + r.Name, StringComparison.Ordinal) &&
@@ -110,7 +108,10 @@ public sealed class MessageProcessor
                 return;
             }
 
-            var job = new DeliveryJob(message, _store, _store.ReadDone(r));
+            var done = _store.ReadDone(r);
+            // Written before this process started, retried, or with state files: an earlier pass may have stored part of it.
+            bool mayHaveRun = storedInfo is not null || done.Count > 0 || written < _started;
+            var job = new DeliveryJob(message, _store, done, mayHaveRun);
             var rcpts = header.Recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
             if (rcpts.Count == 1) await _router.RouteAsync(job, rcpts[0], rcpts[0], message.Sender, 0, ct).ConfigureAwait(false);
             else
@@ -187,9 +188,10 @@ public sealed class MessageProcessor
 
         if (temp.Count == 0 && perm.Count == 0)
         {
-            _store.Remove(r);
+            _store.Remove(r, withStateFiles: job.MayHaveRunBefore || job.WroteStateFiles);
             return;
         }
+        job.PersistDone();
 
         var lines = new List<string>();
         foreach (var f in temp.Concat(perm))

@@ -28,33 +28,18 @@ public sealed class SpoolStore
 
     public string PathOf(SpoolRef r, string state) => _layout.PathOf(r, state);
 
-    /// <summary>Claims a message with lock/NAME (O_EXCL); false if someone else holds it.</summary>
-    public bool TryLock(SpoolRef r)
-    {
-        var path = PathOf(r, "lock");
-        try
-        {
-            using var _ = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
-            return true;
-        }
-        catch (DirectoryNotFoundException)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            return TryLock(r);
-        }
-        catch (IOException) { return false; }
-        catch (UnauthorizedAccessException) { return false; }
-    }
-
-    public void Unlock(SpoolRef r) => TryDelete(PathOf(r, "lock"));
-
-    /// <summary>The message file in mess/ or rsnd/ (the states the workers deliver from), or null.</summary>
-    public string? Locate(SpoolRef r)
+    /// <summary>
+    /// The message file in mess/ or rsnd/ (the states the workers deliver from) and when it was last written, or
+    /// (null, _). One stat per state: a missing file reads as written in 1601.
+    /// </summary>
+    public (string? Path, DateTime WrittenUtc) Locate(SpoolRef r)
     {
         var mess = PathOf(r, "mess");
-        if (File.Exists(mess)) return mess;
+        var t = File.GetLastWriteTimeUtc(mess);
+        if (t.Year > 1601) return (mess, t);
         var rsnd = PathOf(r, "rsnd");
-        return File.Exists(rsnd) ? rsnd : null;
+        t = File.GetLastWriteTimeUtc(rsnd);
+        return t.Year > 1601 ? (rsnd, DateTime.MinValue) : (null, default); // rsnd/: tried before, by definition
     }
 
     public SpoolInfo? ReadInfo(SpoolRef r)
@@ -108,13 +93,19 @@ public sealed class SpoolStore
         catch (IOException) { return ""; }
     }
 
-    /// <summary>Delivery finished: the message and all its state files go.</summary>
-    public void Remove(SpoolRef r)
+    /// <summary>
+    /// Delivery finished: the message and its state files go. <paramref name="withStateFiles"/> false (a message
+    /// delivered in its first pass, nothing written beside it) skips the unlinks that could only miss.
+    /// </summary>
+    public void Remove(SpoolRef r, bool withStateFiles = true)
     {
         TryDelete(PathOf(r, "mess"));
+        if (!withStateFiles) return;
         TryDelete(PathOf(r, "rsnd"));
-        foreach (var s in new[] { "info", "mprc", "slog", "cust" }) TryDelete(PathOf(r, s));
+        foreach (var s in StateFiles) TryDelete(PathOf(r, s));
     }
+
+    private static readonly string[] StateFiles = ["info", "mprc", "slog", "cust"];
 
     /// <summary>mess/ → rsnd/ (first failure) or stays in rsnd/.</summary>
     public void MoveToResend(SpoolRef r, string currentPath)

@@ -78,6 +78,37 @@ public class XMailSpoolDesignTests
     }
 
     [Fact]
+    public async Task A_message_stored_by_a_pass_that_crashed_before_leaving_the_spool_is_not_stored_again()
+    {
+        string stored = "";
+        await using var s = await TestServer.StartAsync(prepare: root =>
+        {
+            var r = Place(root.Path, SpoolText("a@example.org", ["xmailuser@xmailserver.test"], "Subject: crashed\r\n\r\nx\r\n"), "mess", 4, 4);
+            // The crashed pass had committed the mailbox file (its name derives from the spool name and the target)
+            // but had not removed the spool file, and wrote nothing else.
+            var name = XMail.Fast.Core.Mailbox.MailboxFileName.For(r.Name, "xmailuser@xmailserver.test|mbox|xmailuser@xmailserver.test");
+            var newDir = Path.Combine(root.Path, "domains", Domain, "xmailuser", "Maildir", "new");
+            Directory.CreateDirectory(newDir);
+            stored = Path.Combine(newDir, name);
+            File.WriteAllText(stored, "Return-Path: <a@example.org>\nDelivered-To: xmailuser@xmailserver.test\nSubject: crashed\n\nx\r\n");
+        });
+        Assert.True(await TestServer.WaitUntilAsync(() => StateFiles(s, "mess").Length == 0));
+        var files = NewMail(UserDir(s, Domain, "xmailuser"));
+        Assert.Equal([stored], files);
+    }
+
+    [Fact]
+    public void Mailbox_file_names_derive_from_the_spool_name_and_the_target_in_XMail_form()
+    {
+        const string spool = "1795535070265.7f554bfff6c0.41ba.115.vm";
+        var a = XMail.Fast.Core.Mailbox.MailboxFileName.For(spool, "a@x|mbox|a@x");
+        Assert.Equal(a, XMail.Fast.Core.Mailbox.MailboxFileName.For(spool, "A@X|mbox|a@x")); // keys compare case-insensitively
+        Assert.NotEqual(a, XMail.Fast.Core.Mailbox.MailboxFileName.For(spool, "b@x|mbox|b@x"));
+        Assert.NotEqual(a, XMail.Fast.Core.Mailbox.MailboxFileName.For("1795535070265.7f554bfff6c0.41ba.116.vm", "a@x|mbox|a@x"));
+        Assert.Matches(@"^1795535070265\.[0-9a-f]{8}\.41ba\.115\.vm$", a);
+    }
+
+    [Fact]
     public async Task Unknown_user_is_frozen_with_a_log_and_the_sender_gets_a_bounce()
     {
         await using var s = await TestServer.StartAsync();
