@@ -62,26 +62,30 @@ public sealed class SmtpPolicy
             if (!v.Passed) return v;
         }
 
-        int rdns = cfg.SmtpRdnsCheck;
-        if (rdns != 0)
-        {
-            peer.PtrName ??= await ReverseAsync(ip, ct).ConfigureAwait(false);
-            if (peer.PtrName is null)
-            {
-                if (rdns > 0) peer.MailLocked = true;
-                else peer.CommandDelaySeconds = Math.Max(peer.CommandDelaySeconds, -rdns);
-            }
-        }
-
         if (cfg.CustMapsList is { } maps)
         {
             foreach (var (root, mapCode) in ParseMapsList(maps))
             {
                 if (_dns is null || !(await _dns.IPv4Async(DnsMapQuery(ip, root), ct).ConfigureAwait(false)).IsOk) continue;
                 _log.LogInformation("SMTP {Ip}: listed in DNS map {Map} (code {Code})", ip, root, mapCode);
-                var v = ApplyCode(peer, mapCode, cfg.SmtpMsgIPBanMaps);
-                if (!v.Passed) return v;
+                // XMail 1.27: "550 Denied due inclusion of your IP inside (map)", or SmtpMsgIPBanMaps + " (map)".
+                if (mapCode > 0)
+                    return PolicyVerdict.Disconnect(WithCode("550", cfg.SmtpMsgIPBanMaps, "Denied due inclusion of your IP inside") + " (" + root + ")");
+                ApplyCode(peer, mapCode, null); // code 0: MAIL gets "551 Server access forbidden by your IP", as in XMail
                 break;
+            }
+        }
+
+        // SMTP-RDNSCheck: after the maps (as XMail does), so a dropped peer costs no PTR query.
+        int rdns = cfg.SmtpRdnsCheck;
+        if (rdns != 0)
+        {
+            peer.PtrName ??= await ReverseAsync(ip, ct).ConfigureAwait(false);
+            if (peer.PtrName is null)
+            {
+                _log.LogInformation("SMTP {Ip}: no PTR record (SMTP-RDNSCheck {Check})", ip, rdns);
+                if (rdns > 0) peer.MailLocked = true;
+                else peer.CommandDelaySeconds = Math.Max(peer.CommandDelaySeconds, -rdns);
             }
         }
         return PolicyVerdict.Pass;
@@ -106,7 +110,7 @@ public sealed class SmtpPolicy
     /// <summary>XMail's shared meaning of a listing code: &gt;0 drop now, 0 authenticated-only, &lt;0 delay.</summary>
     private static PolicyVerdict ApplyCode(SmtpPeer peer, int code, string? text)
     {
-        if (code > 0) return PolicyVerdict.Disconnect("421 " + (text ?? DefaultIpBanText));
+        if (code > 0) return PolicyVerdict.Disconnect(WithCode("421", text, DefaultIpBanText));
         if (code == 0)
         {
             peer.BlockedIp = true;
@@ -114,6 +118,18 @@ public sealed class SmtpPolicy
         }
         else peer.CommandDelaySeconds = Math.Max(peer.CommandDelaySeconds, -code);
         return PolicyVerdict.Pass;
+    }
+
+    /// <summary>
+    /// A SmtpMsgIPBan* text as a reply line: XMail 1.27 sends the value as the whole line, so the template's
+    /// "550 Denied due ..." already carries its code; a bare text ("Go away") gets <paramref name="code"/> in front.
+    /// </summary>
+    public static string WithCode(string code, string? text, string fallback)
+    {
+        if (text is null) return code + " " + fallback;
+        bool hasCode = text.Length >= 3 && char.IsAsciiDigit(text[0]) && char.IsAsciiDigit(text[1]) && char.IsAsciiDigit(text[2])
+            && (text.Length == 3 || text[3] == ' ');
+        return hasCode ? text : code + " " + text;
     }
 
     private static void ApplySmtpConfig(SmtpPeer peer, ServerConfig cfg)
@@ -168,9 +184,12 @@ public sealed class SmtpPolicy
             var domain = from.Domain;
             bool checkDomain = peer.Props.SenderDomainCheck ?? cfg.CheckMailerDomain;
             if (checkDomain && !_ctx.Accounts.IsLocalDomain(domain) && !await IsMailDomainAsync(domain, ct).ConfigureAwait(false))
-                return PolicyVerdict.Reject("505 Your domain has not DNS/MX entries");
+            {
+                _log.LogInformation("SMTP {Ip}: MAIL FROM:<{From}>: domain has no MX or address records (CheckMailerDomain)", peer.Address, from.Address);
+                return PolicyVerdict.Reject("505 Your domain has no DNS/MX entries");
+            }
             if (_ctx.Table("spam-address.tab", (p, l) => SpamAddressTable.Load(p, l)).IsSpammer(from.Address))
-                return PolicyVerdict.Reject("504 " + (cfg.SmtpMsgIPBanSpamAddress ?? "You are registered as spammer"));
+                return PolicyVerdict.Reject(WithCode("504", cfg.SmtpMsgIPBanSpamAddress, "You are registered as spammer"));
             // SMTP after POP3 grants DefaultSmtpPerms (relay among them) but does not make the session authenticated.
             if (!peer.IsAuthenticated && cfg.EnableAuthSmtpPop3 &&
                 _ctx.Pop3BeforeSmtp.IsAuthorized(peer.Address, _ctx.Time.GetUtcNow(), TimeSpan.FromSeconds(_ctx.Options.Pop3AuthExpireSeconds)))
@@ -180,7 +199,7 @@ public sealed class SmtpPolicy
         if (from.Parameter("SIZE") is { } size && maxMessageBytes > 0 && long.TryParse(size, out long declared) && declared > maxMessageBytes)
             return PolicyVerdict.Reject("552 Message exceeds fixed maximum message size");
         if (peer.BlockedIp && !peer.IsAuthenticated)
-            return PolicyVerdict.Reject("551 " + (peer.BlockedText ?? DefaultIpBanText));
+            return PolicyVerdict.Reject(WithCode("551", peer.BlockedText, DefaultIpBanText));
         if (peer.MailLocked && !peer.IsAuthenticated)
             return PolicyVerdict.Reject("551 Server use forbidden");
         if (peer.WantTls && !peer.Secure && !peer.Has(SmtpPermissions.EaseTls))

@@ -17,9 +17,11 @@ public sealed class LineClient : IAsyncDisposable
         _stream = tcp.GetStream();
     }
 
-    public static async Task<LineClient> ConnectAsync(int port, string host = "127.0.0.1")
+    /// <param name="from">Source address to bind (e.g. 127.0.0.3, to look like another client on loopback); null = any.</param>
+    public static async Task<LineClient> ConnectAsync(int port, string host = "127.0.0.1", System.Net.IPAddress? from = null)
     {
-        var tcp = new TcpClient { NoDelay = true };
+        var tcp = from is null ? new TcpClient() : new TcpClient(new System.Net.IPEndPoint(from, 0));
+        tcp.NoDelay = true;
         await tcp.ConnectAsync(host, port);
         return new LineClient(tcp);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using XMail.Fast.Core.Dns;
 using XMail.Fast.Delivery.Dns;
+using XMail.Fast.Tests.Infrastructure;
 
 namespace XMail.Fast.Tests.Remote;
 

@@ -3,6 +3,7 @@ using System.Net;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Delivery.Dns;
 using XMail.Fast.Delivery.Remote;
+using XMail.Fast.Tests.Infrastructure;
 
 namespace XMail.Fast.Tests.Remote;
 

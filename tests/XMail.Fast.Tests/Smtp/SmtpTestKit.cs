@@ -6,9 +6,9 @@ namespace XMail.Fast.Tests.Smtp;
 /// <summary>Shared helpers for the SMTP tests: greeting, EHLO, reading multi-line replies, finding spool files.</summary>
 internal static class SmtpTestKit
 {
-    public static async Task<LineClient> ConnectAsync(TestServer s, string? ehlo = "kit.test")
+    public static async Task<LineClient> ConnectAsync(TestServer s, string? ehlo = "kit.test", System.Net.IPAddress? from = null)
     {
-        var c = await LineClient.ConnectAsync(s.Port("SMTP"));
+        var c = await LineClient.ConnectAsync(s.Port("SMTP"), from: from);
         var banner = await c.ReadLineAsync();
         Assert.StartsWith("220 ", banner);
         if (ehlo is not null)
@@ -62,6 +62,12 @@ internal static class SmtpTestKit
         await TestServer.WaitUntilAsync(() => File.Exists(path), TimeSpan.FromSeconds(5));
         return File.Exists(path) ? File.ReadAllText(path, System.Text.Encoding.Latin1) : null;
     }
+
+    public static string B64(string s) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(s));
+
+    /// <summary>Appends "Name"\t"Value" lines to server.tab.</summary>
+    public static void ServerTab(TempMailRoot root, params (string Name, string Value)[] vars) =>
+        File.AppendAllText(root.File("server.tab"), string.Concat(vars.Select(v => $"\"{v.Name}\"\t\"{v.Value}\"\n")));
 
     public static string IdOf(string reply) => reply[(reply.IndexOf('<') + 1)..reply.IndexOf('>')];
 }

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace XMail.Fast.Tests.Remote;
+namespace XMail.Fast.Tests.Infrastructure;
 
 /// <summary>
 /// A real dnsmasq on 127.0.0.1 at a free high port, answering only from its command line (MX, A, AAAA, PTR, TXT)
