@@ -13,7 +13,8 @@ namespace XMail.Fast.Delivery.Remote;
 /// follows its route (<see cref="RemoteRouter"/>) through its servers in order (MX preference, gateway list order)
 /// and every recipient gets exactly one outcome. A recipient that got its 250 is final and never offered to
 /// another server; 4xx and network failures move the rest on to the next server, then end as temporary; 5xx
-/// replies are permanent. Sessions are reused across messages through a small pool.
+/// replies are permanent. Sessions are reused across messages through a small pool, which also keeps at most
+/// maxConnectionsPerHost (default 8) sessions open to one server: further deliveries to it wait their turn.
 /// </summary>
 public sealed class RemoteMailer : IAsyncDisposable
 {
@@ -31,7 +32,7 @@ public sealed class RemoteMailer : IAsyncDisposable
 
     public RemoteMailer(IDnsResolver dns, RemoteRouter router, ClientAuthTable auth, Func<ServerConfig> config,
         TimeProvider? time = null, ILogger? log = null, SmtpClientTimeouts? timeouts = null,
-        TimeSpan? idleTimeout = null, int maxIdlePerServer = 32)
+        TimeSpan? idleTimeout = null, int maxIdlePerServer = 32, int maxConnectionsPerHost = SmtpConnectionPool.DefaultMaxConnectionsPerHost)
     {
         _dns = dns;
         _router = router;
@@ -40,7 +41,7 @@ public sealed class RemoteMailer : IAsyncDisposable
         _time = time ?? TimeProvider.System;
         _log = log ?? NullLogger.Instance;
         _timeouts = timeouts ?? SmtpClientTimeouts.Default;
-        _pool = new SmtpConnectionPool(_time, idleTimeout ?? TimeSpan.FromSeconds(30), maxIdlePerServer);
+        _pool = new SmtpConnectionPool(_time, idleTimeout ?? TimeSpan.FromSeconds(30), maxIdlePerServer, maxConnectionsPerHost);
     }
 
     public RemoteMailer(MailServerContext context, IDnsResolver dns)
@@ -164,51 +165,69 @@ public sealed class RemoteMailer : IAsyncDisposable
     private async Task TryServerAsync(GatewayHop hop, IPEndPoint ep, RemoteEnvelope envelope, string mailFrom, SafeFileHandle body, long size,
         GroupState state, RecipientOutcome[] outcomes, IReadOnlyList<string> recipients, CancellationToken ct)
     {
-        string key = $"{ep}|{hop.Host}|{hop.NeedTls}|{hop.OutBind}";
+        string host = ep.ToString();
+        string key = $"{host}|{hop.Host}|{hop.NeedTls}|{hop.OutBind}";
         for (int attempt = 0; attempt < 2; attempt++)
         {
-            bool pooled = _pool.TryTake(key, out var c);
-            if (!pooled)
+            // Either an idle session or a slot for a new one; waits while the server already has its share.
+            var c = await _pool.AcquireAsync(host, key, ct).ConfigureAwait(false);
+            bool pooled = c is not null;
+            bool handedBack = false;
+            try
             {
+                if (c is null)
+                {
+                    try
+                    {
+                        c = await OpenAsync(hop, ep, ct).ConfigureAwait(false);
+                    }
+                    catch (SmtpClientException ex)
+                    {
+                        _log.LogDebug("remote {Id}: {Error}", envelope.MessageId, ex.Message);
+                        state.Fail(ex.Permanent, "", ex.Message);
+                        return;
+                    }
+                }
+                var server = c.Describe();
+                if (c.MaxSize > 0 && size > c.MaxSize)
+                {
+                    foreach (int i in state.Pending) outcomes[i] = new(recipients[i], RemoteOutcomeKind.Permanent, server, $"552 5.3.4 message size {size} exceeds the server's limit {c.MaxSize}");
+                    state.Pending.Clear();
+                    _pool.Return(host, key, c);
+                    handedBack = true;
+                    return;
+                }
+                var targets = state.PendingRcptTo();
+                var replies = new RecipientReply[targets.Count];
+                SmtpTransaction.Result result;
                 try
                 {
-                    c = await OpenAsync(hop, ep, ct).ConfigureAwait(false);
+                    result = await SmtpTransaction.RunAsync(c, mailFrom, size, envelope.Body8Bit, targets, body, envelope.DataOffset, replies, ct).ConfigureAwait(false);
                 }
                 catch (SmtpClientException ex)
                 {
+                    // A pooled session the server closed while idle fails before any RCPT reply: open a fresh one.
+                    if (pooled && replies.All(r => r.Code == 0)) continue;
                     _log.LogDebug("remote {Id}: {Error}", envelope.MessageId, ex.Message);
-                    state.Fail(ex.Permanent, "", ex.Message);
+                    state.Fail(false, server, "451 " + ex.Message);
                     return;
                 }
-            }
-            var server = c.Describe();
-            if (c.MaxSize > 0 && size > c.MaxSize)
-            {
-                foreach (int i in state.Pending) outcomes[i] = new(recipients[i], RemoteOutcomeKind.Permanent, server, $"552 5.3.4 message size {size} exceeds the server's limit {c.MaxSize}");
-                state.Pending.Clear();
-                _pool.Return(key, c);
+                Settle(result, replies, server, state, outcomes, recipients);
+                if (!c.IsBroken)
+                {
+                    _pool.Return(host, key, c);
+                    handedBack = true;
+                }
                 return;
             }
-            var targets = state.PendingRcptTo();
-            var replies = new RecipientReply[targets.Count];
-            SmtpTransaction.Result result;
-            try
+            finally
             {
-                result = await SmtpTransaction.RunAsync(c, mailFrom, size, envelope.Body8Bit, targets, body, envelope.DataOffset, replies, ct).ConfigureAwait(false);
+                if (!handedBack)
+                {
+                    if (c is not null) await c.DisposeAsync().ConfigureAwait(false);
+                    _pool.Release(host);
+                }
             }
-            catch (SmtpClientException ex)
-            {
-                await c.DisposeAsync().ConfigureAwait(false);
-                // A pooled session the server closed while idle fails before any RCPT reply: open a fresh one.
-                if (pooled && replies.All(r => r.Code == 0)) continue;
-                _log.LogDebug("remote {Id}: {Error}", envelope.MessageId, ex.Message);
-                state.Fail(false, server, "451 " + ex.Message);
-                return;
-            }
-            Settle(result, replies, server, state, outcomes, recipients);
-            if (c.IsBroken) await c.DisposeAsync().ConfigureAwait(false);
-            else _pool.Return(key, c);
-            return;
         }
     }
 

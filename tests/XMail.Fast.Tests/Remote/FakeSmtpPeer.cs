@@ -59,8 +59,12 @@ public sealed class FakeSmtpPeer : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
     public ConcurrentQueue<string> Commands { get; } = new();
-    private int _connections;
+    private int _connections, _open, _maxOpen;
     public int Connections => Volatile.Read(ref _connections);
+    /// <summary>The most sessions that were open at the same time.</summary>
+    public int MaxOpenConnections => Volatile.Read(ref _maxOpen);
+    /// <summary>Wait this long before the reply to the final dot (so concurrent deliveries overlap).</summary>
+    public TimeSpan FinalReplyDelay { get; set; }
 
     private async Task AcceptLoopAsync()
     {
@@ -70,7 +74,14 @@ public sealed class FakeSmtpPeer : IAsyncDisposable
             try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
             catch { return; }
             Interlocked.Increment(ref _connections);
-            _ = Task.Run(() => SessionAsync(client));
+            int open = Interlocked.Increment(ref _open);
+            for (int max = Volatile.Read(ref _maxOpen); open > max; max = Volatile.Read(ref _maxOpen))
+                if (Interlocked.CompareExchange(ref _maxOpen, open, max) == max) break;
+            _ = Task.Run(async () =>
+            {
+                try { await SessionAsync(client); }
+                finally { Interlocked.Decrement(ref _open); }
+            });
         }
     }
 
@@ -151,6 +162,7 @@ public sealed class FakeSmtpPeer : IAsyncDisposable
                             await Task.Delay(Timeout.Infinite, _stop.Token);
                             return;
                         }
+                        if (FinalReplyDelay > TimeSpan.Zero) await Task.Delay(FinalReplyDelay, _stop.Token);
                         if (FinalReply.StartsWith('2')) Messages.Enqueue(new ReceivedMessage(helo, from, [.. rcpts], body, tls, authLine));
                         await SendAsync(s, FinalReply);
                         if (CloseAfterMessage) return;

@@ -20,6 +20,7 @@ public sealed class RemoteHarness : IAsyncDisposable
     public SmtpClientTimeouts Timeouts { get; set; } = new(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5));
     public int MxPort { get; set; } = 25;
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public int MaxConnectionsPerHost { get; set; } = 8;
 
     public string MailRootPath => _dir;
 
@@ -35,7 +36,7 @@ public sealed class RemoteHarness : IAsyncDisposable
     public RemoteMailer Mailer => _mailer ??= new RemoteMailer(Dns,
         new RemoteRouter(() => new DomainRouteTable(Gateways), () => new DomainRouteTable(Forwards), () => new ServerConfig(new(_vars, StringComparer.OrdinalIgnoreCase))),
         new ClientAuthTable(new MailRoot(_dir)), () => new ServerConfig(new(_vars, StringComparer.OrdinalIgnoreCase)),
-        timeouts: Timeouts, idleTimeout: IdleTimeout) { MxPort = MxPort };
+        timeouts: Timeouts, idleTimeout: IdleTimeout, maxConnectionsPerHost: MaxConnectionsPerHost) { MxPort = MxPort };
 
     /// <summary>Writes a spool file (header + &lt;&lt;MAIL-DATA&gt;&gt; + body) and returns its envelope.</summary>
     public RemoteEnvelope Spool(string body, string from = "sender@src.test", params string[] rcpts)
