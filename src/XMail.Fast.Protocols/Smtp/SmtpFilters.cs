@@ -13,7 +13,9 @@ namespace XMail.Fast.Protocols.Smtp;
 /// </summary>
 internal sealed class SmtpFilters
 {
+    // XMail 1.27's replies when a rejecting filter leaves no $(FILE).rej.
     private const string DefaultReject = "554 Transaction failed";
+    private const string DefaultRcptReject = "550 Recipient rejected";
     private readonly MailServerContext _ctx;
     private readonly ILogger _log;
 
@@ -30,16 +32,16 @@ internal sealed class SmtpFilters
     public bool HasPostData => Table("filters.post-data.tab").Count > 0;
 
     public Task<PolicyVerdict> PostRcptAsync(SmtpSession s, AcceptedRecipient candidate) =>
-        RunWithInfoFileAsync(s, "filters.post-rcpt.tab", candidate);
+        RunWithInfoFileAsync(s, "filters.post-rcpt.tab", candidate, DefaultRcptReject);
 
     public Task<PolicyVerdict> PreDataAsync(SmtpSession s) =>
-        RunWithInfoFileAsync(s, "filters.pre-data.tab", null);
+        RunWithInfoFileAsync(s, "filters.pre-data.tab", null, DefaultReject);
 
     /// <summary>Post-data filters get the spool file itself (header, &lt;&lt;MAIL-DATA&gt;&gt;, message) and may rewrite it.</summary>
     public Task<PolicyVerdict> PostDataAsync(SmtpSession s, string spoolFile) =>
-        RunAsync(s, "filters.post-data.tab", spoolFile, s.Recipients.Count > 0 ? s.Recipients[^1] : null);
+        RunAsync(s, "filters.post-data.tab", spoolFile, s.Recipients.Count > 0 ? s.Recipients[^1] : null, DefaultReject);
 
-    private async Task<PolicyVerdict> RunWithInfoFileAsync(SmtpSession s, string table, AcceptedRecipient? current)
+    private async Task<PolicyVerdict> RunWithInfoFileAsync(SmtpSession s, string table, AcceptedRecipient? current, string defaultReject)
     {
         var dir = _ctx.Spool.TempDir;
         Directory.CreateDirectory(dir);
@@ -50,7 +52,7 @@ internal sealed class SmtpFilters
         await File.WriteAllTextAsync(file, sb.ToString(), Encoding.Latin1).ConfigureAwait(false);
         try
         {
-            return await RunAsync(s, table, file, current ?? (s.Recipients.Count > 0 ? s.Recipients[^1] : null)).ConfigureAwait(false);
+            return await RunAsync(s, table, file, current ?? (s.Recipients.Count > 0 ? s.Recipients[^1] : null), defaultReject).ConfigureAwait(false);
         }
         finally
         {
@@ -58,7 +60,7 @@ internal sealed class SmtpFilters
         }
     }
 
-    private async Task<PolicyVerdict> RunAsync(SmtpSession s, string table, string file, AcceptedRecipient? rcpt)
+    private async Task<PolicyVerdict> RunAsync(SmtpSession s, string table, string file, AcceptedRecipient? rcpt, string defaultReject)
     {
         var peer = s.Peer;
         var macros = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
@@ -83,24 +85,40 @@ internal sealed class SmtpFilters
             if (_ctx.Options.FilterLog || code < 0)
                 _log.LogInformation("SMTP filter {Table}: {Program} exited {Code}", table, cmd.Program, code);
             if (code < 0) continue; // could not run or timed out: XMail goes on with the message
-            if ((code & 15) == 3)
+            if ((code & ~16) == 3) // raw code 3, with or without the +16 stop flag
             {
                 var rej = file + ".rej";
-                string reply = DefaultReject;
+                string reply = defaultReject;
                 try
                 {
                     if (File.Exists(rej))
                     {
                         var first = File.ReadLines(rej, Encoding.Latin1).FirstOrDefault()?.Trim();
-                        if (!string.IsNullOrEmpty(first) && first.Length <= 510) reply = first;
+                        if (!string.IsNullOrEmpty(first) && first.Length <= 510) reply = AsRejection(first, defaultReject);
                         File.Delete(rej);
                     }
                 }
                 catch (IOException) { }
+                _log.LogInformation("SMTP filter {Table}: {Program} rejected ({Code}): {Reply}", table, cmd.Program, code, reply);
                 return PolicyVerdict.Reject(reply);
             }
             if ((code & 16) != 0) break;
         }
         return PolicyVerdict.Pass;
+    }
+
+    /// <summary>
+    /// The .rej line as a refusal: XMail 1.27 sent it as written, so "250 OK" there would tell the client a message we
+    /// dropped was accepted. A line without a 4xx/5xx code gets the default refusal's code in front.
+    /// </summary>
+    internal static string AsRejection(string line, string defaultReject)
+    {
+        bool coded = line.Length >= 3 && line[0] is ('4' or '5') && char.IsAsciiDigit(line[1]) && char.IsAsciiDigit(line[2])
+            && (line.Length == 3 || line[3] == ' ');
+        if (coded) return line;
+        // Drop any other leading code (e.g. "250 ok") so the client sees one code only.
+        if (line.Length >= 4 && char.IsAsciiDigit(line[0]) && char.IsAsciiDigit(line[1]) && char.IsAsciiDigit(line[2]) && line[3] == ' ')
+            line = line[4..];
+        return defaultReject[..4] + line;
     }
 }

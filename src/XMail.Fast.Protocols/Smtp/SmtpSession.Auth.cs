@@ -48,7 +48,14 @@ internal sealed partial class SmtpSession
 
         string? user = null;
         SmtpPermissions? perms = null;
-        bool external = _extAuth.Names.Count > 0;
+        var extNames = _extAuth.Names;
+        bool external = extNames.Count > 0;
+        // With smtpextauth.tab in use only its mechanisms exist (they are all EHLO offers).
+        if (external && !extNames.Contains(mechanism))
+        {
+            Error(SmtpReplies.AuthNotAllowed);
+            return;
+        }
         switch (mechanism)
         {
             case "PLAIN":

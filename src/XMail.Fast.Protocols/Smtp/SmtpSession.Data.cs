@@ -26,6 +26,8 @@ internal sealed partial class SmtpSession
             var pre = await _filters.PreDataAsync(this).ConfigureAwait(false);
             if (!pre.Passed)
             {
+                _log.LogInformation("SMTP {Peer}: DATA for {Id} refused by pre-data filter: {Reply}", _peer.Address, _messageId, pre.Reply);
+                CountRejection("data", pre.Reply!);
                 Error(pre.Reply!);
                 ResetTransaction();
                 return;
