@@ -7,15 +7,15 @@ namespace XMail.Fast.Core.Mailbox;
 /// </summary>
 public static class LocalMailboxDelivery
 {
-    public static ErrorCode Deliver(string userDir, bool useMaildirByDefault, long maxMBSizeKb, long messageBytes,
-        string returnPath, string deliveredTo, Func<Stream> openMessage, TimeProvider? time, out string? storedPath, string? name = null)
+    /// <returns>Success and the stored file, or MailboxSize (over MaxMBSize) and null.</returns>
+    public static async Task<(ErrorCode Code, string? StoredPath)> DeliverAsync(string userDir, bool useMaildirByDefault, long maxMBSizeKb, long messageBytes,
+        string returnPath, string deliveredTo, Func<Stream> openMessage, TimeProvider? time, string? name = null)
     {
-        storedPath = null;
         var maildir = Path.Combine(userDir, "Maildir");
         var mailbox = Path.Combine(userDir, "mailbox");
         bool useMaildir = MailboxLayout.UsesMaildir(userDir, useMaildirByDefault);
 
-        if (maxMBSizeKb > 0 && !MailboxUsage.Fits(userDir, useMaildir, messageBytes, maxMBSizeKb * 1024)) return ErrorCode.MailboxSize;
+        if (maxMBSizeKb > 0 && !MailboxUsage.Fits(userDir, useMaildir, messageBytes, maxMBSizeKb * 1024)) return (ErrorCode.MailboxSize, null);
 
         void Content(Stream output)
         {
@@ -23,9 +23,11 @@ public static class LocalMailboxDelivery
             DeliveredMessageWriter.Write(output, returnPath, deliveredTo, message);
         }
 
-        storedPath = useMaildir ? MaildirWriter.Write(maildir, Content, time, name) : MailboxFolderWriter.Write(mailbox, Content, time, name);
+        var storedPath = useMaildir
+            ? await MaildirWriter.WriteAsync(maildir, Content, time, name).ConfigureAwait(false)
+            : await MailboxFolderWriter.WriteAsync(mailbox, Content, time, name).ConfigureAwait(false);
         if (maxMBSizeKb > 0) MailboxUsage.Added(userDir, messageBytes);
-        return ErrorCode.Success;
+        return (ErrorCode.Success, storedPath);
     }
 
     /// <summary>

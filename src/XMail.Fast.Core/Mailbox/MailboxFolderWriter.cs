@@ -8,14 +8,14 @@ namespace XMail.Fast.Core.Mailbox;
 /// </summary>
 public static class MailboxFolderWriter
 {
-    public static string Write(string mailboxDir, Action<Stream> writeContent, TimeProvider? time = null, string? name = null)
+    public static async Task<string> WriteAsync(string mailboxDir, Action<Stream> writeContent, TimeProvider? time = null, string? name = null)
     {
         Directory.CreateDirectory(mailboxDir);
         name ??= UniqueName.Next(time);
         var tmp = Path.Combine(mailboxDir, "." + name + ".tmp");
         var final = Path.Combine(mailboxDir, name);
         MaildirWriter.WriteUnsynced(tmp, writeContent);
-        MaildirCommitWriter.Shared.Commit(tmp, final);
+        await MaildirCommitWriter.Shared.CommitAsync(tmp, final).ConfigureAwait(false);
         return final;
     }
 }

@@ -26,12 +26,15 @@ public sealed class MaildirCommitWriter
     public static (long Batches, long Files) Stats => (Interlocked.Read(ref _batches), Interlocked.Read(ref _files));
     private static long _batches, _files;
 
-    /// <summary>Makes <paramref name="tempPath"/> durable under <paramref name="finalPath"/>; blocks until it is.</summary>
-    public void Commit(string tempPath, string finalPath)
+    /// <summary>
+    /// Makes <paramref name="tempPath"/> durable under <paramref name="finalPath"/>; completes when it is. The caller
+    /// waits without holding a thread, so a pool of workers needs no thread per delivery in flight.
+    /// </summary>
+    public async Task CommitAsync(string tempPath, string finalPath)
     {
         var p = new Pending(tempPath, finalPath);
         _pending.Add(p);
-        p.Done.Wait();
+        await p.Done.Task.ConfigureAwait(false);
         if (p.Error is { } error) throw new IOException("local delivery commit failed: " + error.Message, error);
     }
 
@@ -48,7 +51,7 @@ public sealed class MaildirCommitWriter
             {
                 foreach (var p in batch) p.Error ??= ex;
             }
-            foreach (var p in batch) p.Done.Set();
+            foreach (var p in batch) p.Done.TrySetResult();
             batch.Clear();
             dirs.Clear();
         }
@@ -88,7 +91,7 @@ public sealed class MaildirCommitWriter
     {
         public string TempPath { get; } = tempPath;
         public string FinalPath { get; } = finalPath;
-        public ManualResetEventSlim Done { get; } = new(false);
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool Moved { get; set; }
         public Exception? Error { get; set; }
     }

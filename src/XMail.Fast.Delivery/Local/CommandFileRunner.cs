@@ -39,7 +39,7 @@ public sealed class CommandFileRunner
             {
                 case "mailbox":
                     if (scope.User is null) _log.LogWarning("{File}:{Line}: \"mailbox\" has no account here; ignored", file, line.LineNumber);
-                    else _router.DeliverToMailbox(job, scope.Origin, scope.User, scope.Sender);
+                    else await _router.DeliverToMailboxAsync(job, scope.Origin, scope.User, scope.Sender).ConfigureAwait(false);
                     break;
                 case "redirect":
                 case "lredirect":

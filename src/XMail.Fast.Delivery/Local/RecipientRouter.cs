@@ -104,11 +104,11 @@ public sealed class RecipientRouter
             await Commands.RunFileAsync(job, mailproc, new CommandScope(origin, address, user.Address, sender, user), depth, ct).ConfigureAwait(false);
             return;
         }
-        DeliverToMailbox(job, origin, user, sender);
+        await DeliverToMailboxAsync(job, origin, user, sender).ConfigureAwait(false);
     }
 
     /// <summary>Stores the message in the account (the "mailbox" command and the default processing).</summary>
-    public void DeliverToMailbox(DeliveryJob job, string origin, UserRecord user, string sender)
+    public async Task DeliverToMailboxAsync(DeliveryJob job, string origin, UserRecord user, string sender)
     {
         var key = DeliveryJob.Key(origin, "mbox", user.Address);
         if (job.IsDone(key))
@@ -128,8 +128,8 @@ public sealed class RecipientRouter
                 job.Stored(origin, user.Address, key, "OK (stored before a restart)");
                 return;
             }
-            var code = LocalMailboxDelivery.Deliver(userDir, _context.Options.UseMaildir, vars.MaxMBSizeKb,
-                message.MessageSize, _context.Resolver.MapReturnPath(sender), user.Address, message.OpenMessage, _context.Time, out _, name);
+            var (code, _) = await LocalMailboxDelivery.DeliverAsync(userDir, _context.Options.UseMaildir, vars.MaxMBSizeKb,
+                message.MessageSize, _context.Resolver.MapReturnPath(sender), user.Address, message.OpenMessage, _context.Time, name).ConfigureAwait(false);
             if (code == ErrorCode.Success) job.Stored(origin, user.Address, key);
             else if (code == ErrorCode.MailboxSize)
                 job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "552 Mailbox size limit exceeded <" + user.Address + ">");

@@ -66,13 +66,14 @@ public sealed class SmailService : BackgroundService
     }
 
     /// <summary>
-    /// Workers block in file I/O and in the shared mailbox commit; the pool only adds threads slowly beyond its
-    /// minimum (the core count), so without this -Qn workers would not really run in parallel.
+    /// Workers block in short file I/O (open, write, rename); the pool only adds threads slowly beyond its minimum
+    /// (the core count), so without this -Qn workers would not really run in parallel. Waits for the shared disk
+    /// flushes hold no thread (they are awaited), so the workers need no more than one thread each.
     /// </summary>
     private static void EnsurePoolThreads(int workers)
     {
         ThreadPool.GetMinThreads(out int min, out int io);
-        int want = Math.Min(1024, workers + MessageProcessor.RecipientParallelism + Environment.ProcessorCount * 2);
+        int want = Math.Min(1024, workers + Environment.ProcessorCount * 2);
         if (min < want) ThreadPool.SetMinThreads(want, io);
     }
 
