@@ -84,6 +84,24 @@ public sealed class DnsRootsFileTests : IDisposable
     }
 
     [Fact]
+    public async Task A_root_answering_with_a_referral_is_a_temporary_failure_never_not_found()
+    {
+        using var root = new ReferralOnlyDnsServer();
+        var disk = new DnsDiskCache(Path.Combine(_dir, "dnscache"));
+        var r = new DnsResolver(() => null)
+        {
+            Timeout = TimeSpan.FromMilliseconds(500),
+            ResolvConfPath = Write("resolv.conf", ""),
+            DnsRootsPath = Write("dnsroots", $"127.0.0.1:{root.Port}\n"),
+            DiskCache = disk,
+        };
+        Assert.Equal(DnsStatus.TempFail, (await r.MxAsync("a.test")).Status);
+        Assert.Equal(DnsStatus.TempFail, (await r.HostAddressesAsync("a.test")).Status);
+        Assert.True(root.Questions >= 2);
+        Assert.False(File.Exists(disk.PathFor(DnsDiskKind.Mx, "a.test")));
+    }
+
+    [Fact]
     public async Task No_server_anywhere_is_a_temporary_failure()
     {
         var r = new DnsResolver(() => null)
