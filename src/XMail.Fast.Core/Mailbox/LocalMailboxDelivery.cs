@@ -1,3 +1,5 @@
+using XMail.Fast.Core.Spool;
+
 namespace XMail.Fast.Core.Mailbox;
 
 /// <summary>
@@ -9,7 +11,7 @@ public static class LocalMailboxDelivery
 {
     /// <returns>Success and the stored file, or MailboxSize (over MaxMBSize) and null.</returns>
     public static async Task<(ErrorCode Code, string? StoredPath)> DeliverAsync(string userDir, bool useMaildirByDefault, long maxMBSizeKb, long messageBytes,
-        string returnPath, string deliveredTo, Func<Stream> openMessage, TimeProvider? time, string? name = null)
+        string returnPath, string deliveredTo, Func<Stream> openMessage, TimeProvider? time, string? name = null, IDurableCommitter? committer = null)
     {
         var maildir = Path.Combine(userDir, "Maildir");
         var mailbox = Path.Combine(userDir, "mailbox");
@@ -24,8 +26,8 @@ public static class LocalMailboxDelivery
         }
 
         var storedPath = useMaildir
-            ? await MaildirWriter.WriteAsync(maildir, Content, time, name).ConfigureAwait(false)
-            : await MailboxFolderWriter.WriteAsync(mailbox, Content, time, name).ConfigureAwait(false);
+            ? await MaildirWriter.WriteAsync(maildir, Content, time, name, committer).ConfigureAwait(false)
+            : await MailboxFolderWriter.WriteAsync(mailbox, Content, time, name, committer).ConfigureAwait(false);
         if (maxMBSizeKb > 0) MailboxUsage.Added(userDir, messageBytes);
         return (ErrorCode.Success, storedPath);
     }

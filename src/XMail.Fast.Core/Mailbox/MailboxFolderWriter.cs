@@ -8,14 +8,15 @@ namespace XMail.Fast.Core.Mailbox;
 /// </summary>
 public static class MailboxFolderWriter
 {
-    public static async Task<string> WriteAsync(string mailboxDir, Action<Stream> writeContent, TimeProvider? time = null, string? name = null)
+    public static async Task<string> WriteAsync(string mailboxDir, Action<Stream> writeContent, TimeProvider? time = null, string? name = null,
+        IDurableCommitter? committer = null)
     {
         Directory.CreateDirectory(mailboxDir);
         name ??= UniqueName.Next(time);
         var tmp = Path.Combine(mailboxDir, "." + name + ".tmp");
         var final = Path.Combine(mailboxDir, name);
         MaildirWriter.WriteUnsynced(tmp, writeContent);
-        await MaildirCommitWriter.Shared.CommitAsync(tmp, final).ConfigureAwait(false);
+        await (committer ?? MaildirCommitWriter.Shared).CommitAsync(tmp, final).ConfigureAwait(false);
         return final;
     }
 }

@@ -11,7 +11,9 @@ public static class MaildirWriter
 {
     /// <returns>The path of the new file in Maildir/new.</returns>
     /// <param name="name">The file name to use (chosen in advance by a caller that records it first), or null for a new one.</param>
-    public static async Task<string> WriteAsync(string maildir, Action<Stream> writeContent, TimeProvider? time = null, string? name = null)
+    /// <param name="committer">Makes the file durable in new/ (default: <see cref="MaildirCommitWriter.Shared"/>).</param>
+    public static async Task<string> WriteAsync(string maildir, Action<Stream> writeContent, TimeProvider? time = null, string? name = null,
+        IDurableCommitter? committer = null)
     {
         var tmpDir = Path.Combine(maildir, "tmp");
         var newDir = Path.Combine(maildir, "new");
@@ -28,7 +30,7 @@ public static class MaildirWriter
             WriteUnsynced(tmp, writeContent);
         }
         // fsync of the file, rename, fsync of new/: shared with the other deliveries in flight.
-        await MaildirCommitWriter.Shared.CommitAsync(tmp, final).ConfigureAwait(false);
+        await (committer ?? MaildirCommitWriter.Shared).CommitAsync(tmp, final).ConfigureAwait(false);
         return final;
     }
 

@@ -23,6 +23,27 @@ public static partial class FileSync
     [LibraryImport("libc", EntryPoint = "syncfs", SetLastError = true)]
     private static partial int SyncFs(int fd);
 
+    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int Stat(string path, byte* buffer);
+
+    /// <summary>
+    /// True when both paths are on one Linux file system (same st_dev), so one syncfs(2) covers both. st_dev is the
+    /// first field of struct stat on every Linux ABI .NET runs on; anything unexpected answers false (the caller then
+    /// syncs per file, which is always correct).
+    /// </summary>
+    public static bool SameFileSystem(string a, string b)
+    {
+        if (!CanSyncFileSystem) return false;
+        try { return DeviceOf(a) is { } da && DeviceOf(b) is { } db && da == db; }
+        catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException) { return false; }
+    }
+
+    private static unsafe ulong? DeviceOf(string path)
+    {
+        byte* buffer = stackalloc byte[512]; // larger than struct stat on any ABI
+        return Stat(path, buffer) == 0 ? *(ulong*)buffer : null;
+    }
+
     /// <summary>True where one syncfs(2) can make a whole batch durable (Linux).</summary>
     public static bool CanSyncFileSystem => OperatingSystem.IsLinux();
 

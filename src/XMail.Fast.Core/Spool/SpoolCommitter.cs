@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace XMail.Fast.Core.Spool;
 
 /// <summary>
-/// Group commit for spool files. Sessions hand in closed temp files; one commit thread makes them durable in
+/// Group commit for new files on the MailRoot's file system: spool files, and the mailbox files of local delivery
+/// when the accounts live on the same file system (one syncfs then serves both). Sessions hand in closed temp files; one commit thread makes them durable in
 /// batches and only then completes the sessions' tasks, so "250 OK" always means "on disk in mess/".
 /// <para>
 /// On Linux the commit is pipelined around syncfs(2): each cycle renames the previous batch (whose data the
@@ -15,7 +16,7 @@ namespace XMail.Fast.Core.Spool;
 /// Elsewhere each file and each touched folder is fsynced (correct, not shared).
 /// </para>
 /// </summary>
-public sealed class SpoolCommitter : IDisposable
+public sealed class SpoolCommitter : IDurableCommitter, IDisposable
 {
     private readonly BlockingCollection<Pending> _pending = new(new ConcurrentQueue<Pending>());
     private readonly Thread _thread;

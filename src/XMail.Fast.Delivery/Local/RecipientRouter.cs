@@ -129,7 +129,8 @@ public sealed class RecipientRouter
                 return;
             }
             var (code, _) = await LocalMailboxDelivery.DeliverAsync(userDir, _context.Options.UseMaildir, vars.MaxMBSizeKb,
-                message.MessageSize, _context.Resolver.MapReturnPath(sender), user.Address, message.OpenMessage, _context.Time, name).ConfigureAwait(false);
+                message.MessageSize, _context.Resolver.MapReturnPath(sender), user.Address, message.OpenMessage, _context.Time, name,
+                CommitterFor(userDir)).ConfigureAwait(false);
             if (code == ErrorCode.Success) job.Stored(origin, user.Address, key);
             else if (code == ErrorCode.MailboxSize)
                 job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "552 Mailbox size limit exceeded <" + user.Address + ">");
@@ -141,6 +142,22 @@ public sealed class RecipientRouter
             job.Failed(origin, user.Address, DeliveryStatus.TemporaryFailure, "451 Local delivery error: " + ex.Message);
         }
     }
+
+    /// <summary>
+    /// The spool's committer when the account is on the spool's file system (its syncfs cycle then makes spool
+    /// files and mailbox files durable together), else the per-file one. An account found on the spool's file system
+    /// is remembered (a stat saved per delivery); any other answer is asked again next time.
+    /// </summary>
+    private IDurableCommitter CommitterFor(string userDir)
+    {
+        if (_onSpoolFileSystem.ContainsKey(userDir)) return _context.SpoolWriter.Committer;
+        if (!FileSync.SameFileSystem(userDir, _context.Spool.SpoolDir)) return MaildirCommitWriter.Shared;
+        if (_onSpoolFileSystem.Count > 100_000) _onSpoolFileSystem.Clear(); // bounded: a cache, not a registry
+        _onSpoolFileSystem.TryAdd(userDir, 0);
+        return _context.SpoolWriter.Committer;
+    }
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _onSpoolFileSystem = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Mailing list: checks ClosedML (W = MAIL FROM, A = SMTP auth user), then commits one new spool message from
