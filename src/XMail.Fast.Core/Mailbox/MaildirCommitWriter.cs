@@ -69,7 +69,7 @@ public sealed class MaildirCommitWriter : IDurableCommitter
             try
             {
                 if (syncErrors[i] is { } e) throw e;
-                File.Move(p.TempPath, p.FinalPath);
+                if (FileSync.MoveIntoFolder(p.TempPath, p.FinalPath) is { } made) dirs.Add(Path.GetDirectoryName(made)!);
                 p.Moved = true;
                 dirs.Add(Path.GetDirectoryName(p.FinalPath)!);
             }

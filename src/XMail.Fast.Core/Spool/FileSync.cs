@@ -65,6 +65,36 @@ public static partial class FileSync
         }
     }
 
+    /// <summary>
+    /// Renames a new file into a folder that may not exist yet (spool level folders and Maildir/new are made on
+    /// first use, possibly by a concurrent writer at this very moment). rename(2) answers ENOENT both for a missing
+    /// source and for a missing target folder; .NET tells them apart by looking at the folder afterwards, so when a
+    /// concurrent writer makes the folder in between it reports "Could not find file 'source'" for a source that is
+    /// there (a first-delivery race that once sent a message to rsnd/). Any ENOENT with the source still present is
+    /// therefore retried once after making the folder. Returns the folder made here, or null.
+    /// </summary>
+    public static string? MoveIntoFolder(string source, string target)
+    {
+        try
+        {
+            File.Move(source, target);
+            return null;
+        }
+        catch (IOException ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            if (!File.Exists(source)) throw;
+            var dir = Path.GetDirectoryName(target)!;
+            string? made = null;
+            if (!Directory.Exists(dir))
+            {
+                Directory.CreateDirectory(dir);
+                made = dir;
+            }
+            File.Move(source, target);
+            return made;
+        }
+    }
+
     /// <summary>How many fsyncs of one batch run at once.</summary>
     private const int SyncParallelism = 64;
 

@@ -123,15 +123,9 @@ public sealed class SpoolCommitter : IDurableCommitter, IDisposable
         if (p.Error is not null) return;
         try
         {
-            try { File.Move(p.TempPath, p.FinalPath); }
-            catch (DirectoryNotFoundException)
-            {
-                // Level folders are created on first use (a fresh MailRoot has only spool/).
-                var dir = Path.GetDirectoryName(p.FinalPath)!;
-                Directory.CreateDirectory(dir);
-                File.Move(p.TempPath, p.FinalPath);
-                dirs?.Add(Path.GetDirectoryName(dir)!);
-            }
+            // Level folders are created on first use (a fresh MailRoot has only spool/); a new folder's own entry
+            // must reach the disk too.
+            if (FileSync.MoveIntoFolder(p.TempPath, p.FinalPath) is { } made) dirs?.Add(Path.GetDirectoryName(made)!);
             p.Moved = true;
             dirs?.Add(Path.GetDirectoryName(p.FinalPath)!);
         }

@@ -33,6 +33,9 @@ public sealed class MessageProcessor
     /// <summary>When this engine started: a spool file older than that may have been half processed by a crashed run.</summary>
     private readonly DateTime _started = DateTime.UtcNow;
 
+    /// <summary>When this engine started (UTC): spool files written since are this run's own.</summary>
+    public DateTime Started => _started;
+
     public MessageProcessor(MailServerContext context, SpoolStore store, RetryQueue retries, IRemoteDelivery remote, ILogger log)
     {
         _context = context;

@@ -88,8 +88,9 @@ public sealed class SmailService : BackgroundService
         int stale = 0, halfWritten = 0, waiting = 0;
         foreach (var (l0, l1) in layout.ExistingLevels())
         {
-            stale += DeleteAll(layout.Folder(l0, l1, "lock"));
-            halfWritten += DeleteAll(layout.Folder(l0, l1, "temp"));
+            stale += DeleteAll(layout.Folder(l0, l1, "lock"), DateTime.MaxValue);
+            // Only files from before this start: the SMTP server may already be writing new ones here.
+            halfWritten += DeleteAll(layout.Folder(l0, l1, "temp"), Processor.Started.AddSeconds(-1)); // file times are coarse
             foreach (var f in Files(layout.Folder(l0, l1, "mess"))) fresh.Add(new SpoolRef(l0, l1, f));
             foreach (var f in Files(layout.Folder(l0, l1, "rsnd")))
             {
@@ -149,12 +150,13 @@ public sealed class SmailService : BackgroundService
     private static IEnumerable<string> Files(string dir) =>
         Directory.Exists(dir) ? Directory.EnumerateFiles(dir).Select(p => Path.GetFileName(p)).Where(n => n.Length > 0 && n[0] != '.') : [];
 
-    private int DeleteAll(string dir)
+    private int DeleteAll(string dir, DateTime writtenBefore)
     {
         int n = 0;
         if (!Directory.Exists(dir)) return 0;
         foreach (var f in Directory.EnumerateFiles(dir))
         {
+            if (File.GetLastWriteTimeUtc(f) >= writtenBefore) continue;
             try { File.Delete(f); n++; }
             catch (IOException ex) { _log.LogWarning("unable to remove {Path}: {Error}", f, ex.Message); }
         }

@@ -47,6 +47,8 @@ public class XMailSpoolDesignTests
             tempPath = Path.Combine(root.Path, "spool", "7", "7", "temp", "half-written");
             Directory.CreateDirectory(Path.GetDirectoryName(tempPath)!);
             File.WriteAllText(tempPath, "[127.0.0.1]:1;");
+            // Left by the crashed run (files written after the start may be the SMTP server's, in flight).
+            File.SetLastWriteTimeUtc(tempPath, DateTime.UtcNow.AddMinutes(-5));
         });
         var dir = UserDir(s, Domain, "xmailuser");
         var files = await WaitForMailAsync(dir, 2);
@@ -95,6 +97,23 @@ public class XMailSpoolDesignTests
         Assert.True(await TestServer.WaitUntilAsync(() => StateFiles(s, "mess").Length == 0));
         var files = NewMail(UserDir(s, Domain, "xmailuser"));
         Assert.Equal([stored], files);
+    }
+
+    [Fact]
+    public async Task A_Maildir_whose_new_folder_is_missing_gets_it_made_at_the_first_delivery()
+    {
+        // A concurrent first delivery may have made Maildir/tmp but not yet new/: the rename must not fail.
+        await using var s = await TestServer.StartAsync(prepare: root =>
+        {
+            var maildir = Path.Combine(root.Path, "domains", Domain, "xmailuser", "Maildir");
+            if (Directory.Exists(maildir)) Directory.Delete(maildir, true);
+            Directory.CreateDirectory(Path.Combine(maildir, "tmp"));
+        });
+        await SubmitAsync(s, "a@example.org", ["xmailuser@xmailserver.test"], "Subject: first\r\n\r\nx\r\n");
+        var files = await WaitForMailAsync(UserDir(s, Domain, "xmailuser"), 1);
+        Assert.Single(files);
+        Assert.Empty(StateFiles(s, "rsnd"));
+        Assert.Empty(StateFiles(s, "slog"));
     }
 
     [Fact]
