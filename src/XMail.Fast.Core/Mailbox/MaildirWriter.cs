@@ -24,7 +24,7 @@ public static class MaildirWriter
         {
             WriteUnsynced(tmp, writeContent);
         }
-        catch (DirectoryNotFoundException)
+        catch (IOException ex) when (FileSync.IsMissingFolder(ex))
         {
             Ensure(maildir);
             WriteUnsynced(tmp, writeContent);

@@ -80,7 +80,7 @@ public static partial class FileSync
             File.Move(source, target);
             return null;
         }
-        catch (IOException ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        catch (IOException ex) when (IsMissingFolder(ex))
         {
             if (!File.Exists(source)) throw;
             var dir = Path.GetDirectoryName(target)!;
@@ -94,6 +94,14 @@ public static partial class FileSync
             return made;
         }
     }
+
+    /// <summary>
+    /// True for the exception a creating open(2) or a rename(2) gives when a folder on the path is missing. .NET
+    /// reports ENOENT as DirectoryNotFoundException or FileNotFoundException depending on whether the folder exists
+    /// when it looks afterwards, so a folder made by a concurrent writer in between turns it into "file not found"
+    /// (seen under load: first deliveries into a new Maildir, first messages into a new spool level).
+    /// </summary>
+    public static bool IsMissingFolder(Exception ex) => ex is DirectoryNotFoundException or FileNotFoundException;
 
     /// <summary>How many fsyncs of one batch run at once.</summary>
     private const int SyncParallelism = 64;

@@ -96,7 +96,7 @@ public sealed class SpoolDraft : IDisposable
         {
             return new FileStream(TempPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 0);
         }
-        catch (DirectoryNotFoundException)
+        catch (IOException ex) when (FileSync.IsMissingFolder(ex))
         {
             Directory.CreateDirectory(Path.GetDirectoryName(TempPath)!);
             return new FileStream(TempPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 0);
