@@ -59,6 +59,11 @@ public sealed class AccountStore
 
     public UserVars GetUserVars(UserRecord user) => UserVars.Load(UserTabPath(user), _log);
 
+    /// <summary>The account's user.tab variables, shared and read-only (see <see cref="UserVarsCache"/>): for the mail paths.</summary>
+    public UserVars CachedUserVars(UserRecord user) => (_userVarsCache ??= new UserVarsCache(this)).Get(user);
+
+    private UserVarsCache? _userVarsCache;
+
     /// <summary>Checks a clear-text password against mailusers.tab (constant time).</summary>
     public ErrorCode Authenticate(string domain, string name, string password)
     {
@@ -399,6 +404,7 @@ public sealed class AccountStore
 
     private void DeleteTree(string dir)
     {
+        XMail.Fast.Core.Config.FileExistence.Clear();
         try
         {
             if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);

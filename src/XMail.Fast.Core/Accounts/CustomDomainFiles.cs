@@ -46,6 +46,7 @@ public sealed class CustomDomainFiles
         {
             if (bytes.Length == 0) File.Delete(path);
             else AtomicFile.WriteAllBytes(path, bytes);
+            XMail.Fast.Core.Config.FileExistence.Changed(path);
             return true;
         });
         return true;

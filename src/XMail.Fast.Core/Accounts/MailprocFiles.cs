@@ -35,6 +35,7 @@ public sealed class MailprocFiles
         {
             if (bytes.Length == 0) File.Delete(path);
             else AtomicFile.WriteAllBytes(path, bytes);
+            XMail.Fast.Core.Config.FileExistence.Changed(path);
             return true;
         });
     }

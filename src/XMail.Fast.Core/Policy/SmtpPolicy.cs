@@ -213,7 +213,7 @@ public sealed class SmtpPolicy
         if (peer.Has(SmtpPermissions.NoSizeLimit)) return 0;
         long kb = Config.MaxMessageSizeKb;
         if (peer.AuthUser is { } user && EmailAddress.TrySplit(user, out var u, out var d) && _ctx.Accounts.FindUser(d, u) is { } rec
-            && _ctx.Accounts.GetUserVars(rec).MaxMessageSizeKb is { } userKb)
+            && _ctx.Accounts.CachedUserVars(rec).MaxMessageSizeKb is { } userKb)
             kb = userKb;
         return kb <= 0 ? 0 : kb * 1024;
     }
@@ -250,10 +250,10 @@ public sealed class SmtpPolicy
                 case RecipientKind.UnknownUser:
                     return PolicyVerdict.Reject($"550 Mailbox unavailable <{to.Address}>");
                 case RecipientKind.User when r.User is { } u:
-                    if (!accounts.GetUserVars(u).ReceiveEnable) return PolicyVerdict.Reject($"550 Account disabled <{to.Address}>");
+                    if (!accounts.CachedUserVars(u).ReceiveEnable) return PolicyVerdict.Reject($"550 Account disabled <{to.Address}>");
                     break;
                 case RecipientKind.MailingList when r.User is { } list:
-                    if (accounts.GetUserVars(list).ClosedML &&
+                    if (accounts.CachedUserVars(list).ClosedML &&
                         !accounts.GetMailingListMembers(list).Any(m => m.Address.Equals(sender, StringComparison.OrdinalIgnoreCase)))
                         return PolicyVerdict.Reject($"557 Access denied <{to.Address}> for user <{sender}>");
                     break;

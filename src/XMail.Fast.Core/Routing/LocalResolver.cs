@@ -61,9 +61,9 @@ public sealed class LocalResolver
     public string? FindMailProc(UserRecord user)
     {
         var userFile = Path.Combine(_accounts.UserDirectory(user), "mailproc.tab");
-        if (File.Exists(userFile)) return userFile;
+        if (FileExistence.Exists(userFile)) return userFile;
         var domainFile = Path.Combine(_root.DomainDir(user.Domain), "mailproc.tab");
-        return File.Exists(domainFile) ? domainFile : null;
+        return FileExistence.Exists(domainFile) ? domainFile : null;
     }
 
     /// <summary>
@@ -81,7 +81,7 @@ public sealed class LocalResolver
     {
         if (!MailRoot.IsSafeName(domain) || !MailRoot.IsSafeName(user)) return null;
         var path = Path.Combine(_root.CmdAliasesDir, domain.ToLowerInvariant(), user.ToLowerInvariant() + ".tab");
-        return File.Exists(path) ? path : null;
+        return FileExistence.Exists(path) ? path : null;
     }
 
     /// <summary>"CUSTOM DOMAIN MAIL PROCESSING": sub1.sub2.domain.net.tab, .sub2.domain.net.tab, .domain.net.tab, .net.tab, .tab.</summary>
@@ -91,15 +91,15 @@ public sealed class LocalResolver
         if (!MailRoot.IsSafeName(domain)) return null;
         var dir = _root.CustDomainsDir;
         var exact = Path.Combine(dir, domain + ".tab");
-        if (File.Exists(exact)) return exact;
+        if (FileExistence.Exists(exact)) return exact;
         int dot = domain.IndexOf('.');
         while (dot >= 0)
         {
             var candidate = Path.Combine(dir, domain[dot..] + ".tab");
-            if (File.Exists(candidate)) return candidate;
+            if (FileExistence.Exists(candidate)) return candidate;
             dot = domain.IndexOf('.', dot + 1);
         }
         var any = Path.Combine(dir, ".tab");
-        return File.Exists(any) ? any : null;
+        return FileExistence.Exists(any) ? any : null;
     }
 }

@@ -75,6 +75,7 @@ public static partial class FileSync
     /// </summary>
     public static string? MoveIntoFolder(string source, string target)
     {
+        if (Volatile.Read(ref _noReplaceRename) && TryRenameNoReplace(source, target, out var madeHere)) return madeHere;
         try
         {
             File.Move(source, target);
@@ -92,6 +93,52 @@ public static partial class FileSync
             }
             File.Move(source, target);
             return made;
+        }
+    }
+
+    private static bool _noReplaceRename = OperatingSystem.IsLinux();
+    private const int AtFdCwd = -100, RenameNoReplaceFlag = 1, ENOENT = 2, EEXIST = 17, EINVAL = 22, ENOSYS = 38;
+
+    [LibraryImport("libc", EntryPoint = "renameat2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
+
+    /// <summary>
+    /// renameat2(RENAME_NOREPLACE): one system call where File.Move checks both paths with three lstats first, and
+    /// the kernel itself refuses an existing target. Null when the file system or libc lacks it (the caller then
+    /// uses File.Move, and so does every later call). <paramref name="made"/>: the target folder, if made here.
+    /// </summary>
+    private static bool TryRenameNoReplace(string source, string target, out string? made)
+    {
+        made = null;
+        try
+        {
+            if (RenameAt2(AtFdCwd, source, AtFdCwd, target, RenameNoReplaceFlag) == 0) return true;
+            int errno = Marshal.GetLastPInvokeError();
+            switch (errno)
+            {
+                case ENOENT:
+                    if (!File.Exists(source)) throw new FileNotFoundException($"Could not find file '{source}'.", source);
+                    var dir = Path.GetDirectoryName(target)!;
+                    if (!Directory.Exists(dir))
+                    {
+                        Directory.CreateDirectory(dir);
+                        made = dir;
+                    }
+                    if (RenameAt2(AtFdCwd, source, AtFdCwd, target, RenameNoReplaceFlag) == 0) return true;
+                    throw new IOException($"rename {source} -> {target} failed (errno {Marshal.GetLastPInvokeError()})");
+                case EEXIST:
+                    throw new IOException($"The file '{target}' already exists.");
+                case EINVAL or ENOSYS:
+                    Volatile.Write(ref _noReplaceRename, false);
+                    return false;
+                default:
+                    throw new IOException($"rename {source} -> {target} failed (errno {errno})");
+            }
+        }
+        catch (EntryPointNotFoundException)
+        {
+            Volatile.Write(ref _noReplaceRename, false);
+            return false;
         }
     }
 

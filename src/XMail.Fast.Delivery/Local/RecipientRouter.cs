@@ -24,12 +24,10 @@ public sealed class RecipientRouter
     private readonly SpoolStore _store;
     private readonly MessageFilterRunner _filters;
     private readonly ILogger _log;
-    private readonly UserVarsCache _userVars;
 
     public RecipientRouter(MailServerContext context, SpoolStore store, MessageFilterRunner filters, ILogger log)
     {
         _context = context;
-        _userVars = new UserVarsCache(context);
         _store = store;
         _filters = filters;
         _log = log;
@@ -87,7 +85,7 @@ public sealed class RecipientRouter
 
     private async Task DeliverToUserAsync(DeliveryJob job, string origin, string address, UserRecord user, string sender, int depth, CancellationToken ct)
     {
-        var vars = _userVars.Get(user);
+        var vars = _context.Accounts.CachedUserVars(user);
         if (!vars.ReceiveEnable)
         {
             job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "550 Account disabled <" + user.Address + ">");
@@ -116,7 +114,7 @@ public sealed class RecipientRouter
             job.AddResult(new TargetResult(origin, user.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
-        var vars = _userVars.Get(user);
+        var vars = _context.Accounts.CachedUserVars(user);
         var message = job.Message;
         var userDir = _context.Accounts.UserDirectory(user);
         try
@@ -171,7 +169,7 @@ public sealed class RecipientRouter
             job.AddResult(new TargetResult(origin, list.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
-        var vars = _userVars.Get(list);
+        var vars = _context.Accounts.CachedUserVars(list);
         var members = _context.Accounts.GetMailingListMembers(list);
         if (vars.ClosedML)
         {

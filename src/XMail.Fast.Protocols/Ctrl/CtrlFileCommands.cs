@@ -52,6 +52,7 @@ internal static class CtrlFileCommands
             {
                 if (content.Length == 0) File.Delete(path);
                 else AtomicFile.WriteAllBytes(path, content);
+                XMail.Fast.Core.Config.FileExistence.Changed(path);
                 return true;
             });
         }

@@ -136,7 +136,7 @@ internal sealed partial class SmtpSession
 
     private bool DisableEmitAuthUser(string user)
     {
-        if (_auth.FindMailUser(user) is { } u && _ctx.Accounts.GetUserVars(u).DisableEmitAuthUser is { } perUser) return perUser;
+        if (_auth.FindMailUser(user) is { } u && _ctx.Accounts.CachedUserVars(u).DisableEmitAuthUser is { } perUser) return perUser;
         return _ctx.Config.DisableEmitAuthUser;
     }
 
