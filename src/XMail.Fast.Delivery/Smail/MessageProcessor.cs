@@ -86,7 +86,8 @@ public sealed class MessageProcessor
         }
 
         SpoolHeader? header;
-        try { header = SpoolHeader.ReadFile(path); }
+        byte[]? content;
+        try { (header, content) = SpoolMessage.Load(path); }
         catch (IOException ex)
         {
             _log.LogWarning("spool file {Name} unreadable: {Error}; retry later", r.Name, ex.Message);
@@ -101,7 +102,7 @@ public sealed class MessageProcessor
             _store.Freeze(r, path);
             return;
         }
-        var message = new SpoolMessage(r, path, header);
+        var message = new SpoolMessage(r, path, header, content);
 
         try
         {

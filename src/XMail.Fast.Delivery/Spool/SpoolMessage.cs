@@ -2,14 +2,47 @@ using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Delivery.Spool;
 
-/// <summary>A committed spool message being processed: where its file is, its header, and its message bytes on demand.</summary>
+/// <summary>
+/// A committed spool message being processed: where its file is, its header, and its message bytes on demand. A
+/// small message is read from disk once per pass (<see cref="Load"/>) and served from memory after that: the header
+/// parse, the loop check and every mailbox copy would otherwise open and read the file again each.
+/// </summary>
 public sealed class SpoolMessage
 {
-    public SpoolMessage(SpoolRef reference, string path, SpoolHeader header)
+    /// <summary>Messages up to this size are kept in memory for the pass.</summary>
+    public const int InMemoryLimit = 256 * 1024;
+
+    private byte[]? _content;
+
+    public SpoolMessage(SpoolRef reference, string path, SpoolHeader header, byte[]? content = null)
     {
         Ref = reference;
         FilePath = path;
         Header = header;
+        _content = content;
+    }
+
+    /// <summary>Reads the spool file (once, whole if small) and parses its header; null header when it is malformed.</summary>
+    public static (SpoolHeader? Header, byte[]? Content) Load(string path)
+    {
+        using (var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+        {
+            long length = RandomAccess.GetLength(handle);
+            if (length <= InMemoryLimit)
+            {
+                var content = new byte[length];
+                int read = 0;
+                while (read < content.Length)
+                {
+                    int n = RandomAccess.Read(handle, content.AsSpan(read), read);
+                    if (n == 0) break;
+                    read += n;
+                }
+                if (read < content.Length) Array.Resize(ref content, read);
+                return (SpoolHeader.Read(new MemoryStream(content, writable: false)), content);
+            }
+        }
+        return (SpoolHeader.ReadFile(path), null);
     }
 
     public SpoolRef Ref { get; }
@@ -24,7 +57,7 @@ public sealed class SpoolMessage
     public string Sender => Header.MailFrom;
 
     /// <summary>Bytes of the message part (after &lt;&lt;MAIL-DATA&gt;&gt;).</summary>
-    public long MessageSize => Math.Max(0, new FileInfo(FilePath).Length - Header.DataOffset);
+    public long MessageSize => Math.Max(0, (_content?.LongLength ?? new FileInfo(FilePath).Length) - Header.DataOffset);
 
     /// <summary>The SMTP AUTH user recorded in the MAIL FROM line (" AUTH=user"), or "-" ($(USERAUTH)).</summary>
     public string AuthUser
@@ -54,6 +87,11 @@ public sealed class SpoolMessage
     /// <summary>The message (headers and body), positioned at its first byte.</summary>
     public Stream OpenMessage()
     {
+        if (_content is { } c)
+        {
+            int start = (int)Math.Min(Header.DataOffset, c.Length);
+            return new MemoryStream(c, start, c.Length - start, writable: false);
+        }
         var fs = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         fs.Position = Header.DataOffset;
         return fs;
@@ -62,6 +100,7 @@ public sealed class SpoolMessage
     /// <summary>Re-reads the header after an external filter rewrote the file (exit code 7).</summary>
     public bool Reload()
     {
+        _content = null; // the file changed on disk: read it from there from now on
         var h = SpoolHeader.ReadFile(FilePath);
         if (h is null) return false;
         Header = h;
