@@ -18,9 +18,13 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
 sink_port=$(free_port); smtp_port=$(free_port)
 
-echo "building (Release)..."
-dotnet publish -c Release "$repo/src/XMail.Fast.Server" -o "$work/bin" >/dev/null || { echo "build failed"; exit 1; }
-exe=$(ls "$work"/bin/XMail 2>/dev/null || ls "$work"/bin/*.Server 2>/dev/null | head -1)
+if [[ -n "${XMAIL_BIN:-}" ]]; then
+  exe=$XMAIL_BIN/XMail   # a build to compare (e.g. before/after a change)
+else
+  echo "building (Release)..."
+  dotnet publish -c Release "$repo/src/XMail.Fast.Server" -o "$work/bin" >/dev/null || { echo "build failed"; exit 1; }
+  exe=$(ls "$work"/bin/XMail 2>/dev/null || ls "$work"/bin/*.Server 2>/dev/null | head -1)
+fi
 
 root=$work/MailRoot
 cp -r "$repo/MailRoot.template" "$root"

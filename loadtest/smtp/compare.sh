@@ -13,7 +13,7 @@ cleanup() { [[ -n "${XPID:-}" ]] && { kill "$XPID" 2>/dev/null; wait "$XPID" 2>/
 trap cleanup EXIT
 
 cp -r "$FIXTURE" "$WORK/MailRoot"; chmod -R u+w "$WORK/MailRoot"
-dotnet build -c Release "$HERE/src/XMail.Fast.Server" -o "$WORK/bin" >/dev/null
+if [[ -n "${XMAIL_BIN:-}" ]]; then ln -s "$XMAIL_BIN" "$WORK/bin"; else dotnet build -c Release "$HERE/src/XMail.Fast.Server" -o "$WORK/bin" >/dev/null; fi
 dotnet build -c Release "$HERE/loadtest/XMail.Fast.LoadTest" -o "$WORK/load" >/dev/null
 "$WORK/bin/XMail" -Ms "$WORK/MailRoot" -SI 127.0.0.1:$PORT -X- -P- -B- -C- -W- -F- -Y- > "$WORK/xmail.log" 2>&1 &
 XPID=$!

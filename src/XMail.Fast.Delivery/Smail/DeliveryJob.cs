@@ -8,8 +8,9 @@ namespace XMail.Fast.Delivery.Smail;
 /// message (a list fan-out) are routed in parallel.
 /// </summary>
 /// <remarks>
-/// Done targets reach mprc/ in one of two ways. Targets whose completion cannot be seen afterwards (a remote 250, an
-/// external command, a redirect) are appended at once, so a crash right after cannot repeat them. Mailbox stores are
+/// Done targets reach mprc/ in one of two ways. Targets whose completion cannot be seen afterwards (a remote 250 with
+/// more remote sessions to follow, an external command, a redirect) are appended at once, so a crash right after
+/// cannot repeat them; the 250s of a pass's only remote session are settled right after and need no append. Mailbox stores are
 /// self-evident: their file name is derived from the spool message and the target (<see cref="Core.Mailbox.MailboxFileName"/>),
 /// so a pass after a crash finds the file instead of storing a second copy; they are written to mprc/ only when the
 /// message outlives the pass (<see cref="PersistDone"/> before a retry or a freeze). Most messages are delivered in one
@@ -114,6 +115,16 @@ public sealed class DeliveryJob
 
     /// <summary>A mailbox store: done without an mprc/ write (see the remarks on the type).</summary>
     public void Stored(string recipient, string target, string key, string text = "OK")
+    {
+        MarkDoneSelfEvident(key);
+        AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));
+    }
+
+    /// <summary>
+    /// A target finished by the last step of the pass (the only remote session): the pass settles right after, so it
+    /// reaches mprc/ only if the message stays in the spool (<see cref="PersistDone"/>).
+    /// </summary>
+    public void DeliveredBeforeSettling(string recipient, string target, string key, string text)
     {
         MarkDoneSelfEvident(key);
         AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));

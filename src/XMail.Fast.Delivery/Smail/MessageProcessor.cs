@@ -142,7 +142,12 @@ public sealed class MessageProcessor
 
     private async Task DeliverRemoteAsync(DeliveryJob job, CancellationToken ct)
     {
-        foreach (var group in job.Remote.GroupBy(p => (p.Sender, p.Route)))
+        var groups = job.Remote.GroupBy(p => (p.Sender, p.Route)).ToList();
+        // One remote session is the last thing this pass does before it settles (removes the message or writes
+        // mprc/ for the next pass), so its 250s need no mprc/ append of their own: one file fewer per relayed
+        // message. With several sessions, each one's 250s are recorded before the next session starts.
+        bool lastWork = groups.Count == 1;
+        foreach (var group in groups)
         {
             var pending = group.ToList();
             var targets = pending.Select(p => p.Target).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -163,8 +168,9 @@ public sealed class MessageProcessor
             {
                 if (!byTarget.TryGetValue(p.Target, out var rr))
                     rr = new RemoteRecipientResult(p.Target, DeliveryStatus.TemporaryFailure, "451 no result from remote delivery");
-                if (rr.Status == DeliveryStatus.Delivered) job.Delivered(p.Recipient, p.Target, p.Key, rr.Text);
-                else job.Failed(p.Recipient, p.Target, rr.Status, rr.Text);
+                if (rr.Status != DeliveryStatus.Delivered) job.Failed(p.Recipient, p.Target, rr.Status, rr.Text);
+                else if (lastWork) job.DeliveredBeforeSettling(p.Recipient, p.Target, p.Key, rr.Text);
+                else job.Delivered(p.Recipient, p.Target, p.Key, rr.Text);
             }
         }
     }
