@@ -63,6 +63,15 @@ public static class DeliveredMessageWriter
                 for (int i = 0; i < n; i++)
                 {
                     byte b = input[i];
+                    if (!atLineStart && !heldCr && b is not (CR or LF))
+                    {
+                        // The middle of a header line: copy up to its end in one block.
+                        int run = input.AsSpan(i, n - i).IndexOfAny(CR, LF);
+                        if (run < 0) run = n - i;
+                        o.Bytes(input.AsSpan(i, run));
+                        i += run - 1;
+                        continue;
+                    }
                     if (b == LF)
                     {
                         if (lineEmpty)
