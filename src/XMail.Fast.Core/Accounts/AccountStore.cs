@@ -135,8 +135,8 @@ public sealed class AccountStore
 
     /// <summary>
     /// The account folder with user.tab (from userdef.tab) and its Maildir or mailbox, durable before the record
-    /// is appended: user.tab is written in place (a new file in a new folder has no old version to protect) and
-    /// fsynced once, then each folder that received a new name is fsynced once.
+    /// is appended: user.tab is written in place (a new file in a new folder has no old version to protect), then one
+    /// syncfs makes it and every new folder entry durable (elsewhere: an fsync of the file and of each folder).
     /// </summary>
     private void CreateUserFolder(UserRecord user)
     {
@@ -147,6 +147,7 @@ public sealed class AccountStore
         if (UseMaildir)
         {
             store = Path.Combine(dir, "Maildir");
+            Directory.CreateDirectory(store); // first: making Maildir/tmp directly costs a failed mkdir before it
             foreach (var sub in new[] { "tmp", "new", "cur" }) Directory.CreateDirectory(Path.Combine(store, sub));
         }
         else Directory.CreateDirectory(store = Path.Combine(dir, "mailbox"));
