@@ -75,10 +75,9 @@ public static partial class FileSync
     /// </summary>
     public static string? MoveIntoFolder(string source, string target)
     {
-        if (Volatile.Read(ref _noReplaceRename) && TryRenameNoReplace(source, target, out var madeHere)) return madeHere;
         try
         {
-            File.Move(source, target);
+            Rename(source, target);
             return null;
         }
         catch (IOException ex) when (IsMissingFolder(ex))
@@ -91,7 +90,7 @@ public static partial class FileSync
                 Directory.CreateDirectory(dir);
                 made = dir;
             }
-            File.Move(source, target);
+            Rename(source, target);
             return made;
         }
     }
@@ -103,43 +102,29 @@ public static partial class FileSync
     private static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
 
     /// <summary>
-    /// renameat2(RENAME_NOREPLACE): one system call where File.Move checks both paths with three lstats first, and
-    /// the kernel itself refuses an existing target. Null when the file system or libc lacks it (the caller then
-    /// uses File.Move, and so does every later call). <paramref name="made"/>: the target folder, if made here.
+    /// Renames without replacing an existing target: renameat2(RENAME_NOREPLACE), one system call where File.Move
+    /// checks both paths with three lstats first. Where the file system or libc lacks it, File.Move (from then on).
+    /// ENOENT surfaces as FileNotFoundException, like File.Move's (see <see cref="IsMissingFolder"/>).
     /// </summary>
-    private static bool TryRenameNoReplace(string source, string target, out string? made)
+    private static void Rename(string source, string target)
     {
-        made = null;
-        try
+        if (Volatile.Read(ref _noReplaceRename))
         {
-            if (RenameAt2(AtFdCwd, source, AtFdCwd, target, RenameNoReplaceFlag) == 0) return true;
-            int errno = Marshal.GetLastPInvokeError();
-            switch (errno)
+            try
             {
-                case ENOENT:
-                    if (!File.Exists(source)) throw new FileNotFoundException($"Could not find file '{source}'.", source);
-                    var dir = Path.GetDirectoryName(target)!;
-                    if (!Directory.Exists(dir))
-                    {
-                        Directory.CreateDirectory(dir);
-                        made = dir;
-                    }
-                    if (RenameAt2(AtFdCwd, source, AtFdCwd, target, RenameNoReplaceFlag) == 0) return true;
-                    throw new IOException($"rename {source} -> {target} failed (errno {Marshal.GetLastPInvokeError()})");
-                case EEXIST:
-                    throw new IOException($"The file '{target}' already exists.");
-                case EINVAL or ENOSYS:
-                    Volatile.Write(ref _noReplaceRename, false);
-                    return false;
-                default:
-                    throw new IOException($"rename {source} -> {target} failed (errno {errno})");
+                if (RenameAt2(AtFdCwd, source, AtFdCwd, target, RenameNoReplaceFlag) == 0) return;
+                int errno = Marshal.GetLastPInvokeError();
+                switch (errno)
+                {
+                    case ENOENT: throw new FileNotFoundException($"Could not find file '{source}'.", source);
+                    case EEXIST: throw new IOException($"The file '{target}' already exists.");
+                    case EINVAL or ENOSYS: Volatile.Write(ref _noReplaceRename, false); break;
+                    default: throw new IOException($"rename {source} -> {target} failed (errno {errno})");
+                }
             }
+            catch (EntryPointNotFoundException) { Volatile.Write(ref _noReplaceRename, false); }
         }
-        catch (EntryPointNotFoundException)
-        {
-            Volatile.Write(ref _noReplaceRename, false);
-            return false;
-        }
+        File.Move(source, target);
     }
 
     /// <summary>

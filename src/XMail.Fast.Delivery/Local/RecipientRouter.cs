@@ -123,13 +123,13 @@ public sealed class RecipientRouter
             // Stored by a pass that crashed before the message left the spool: count it, never store a second copy.
             if (job.MayHaveRunBefore && LocalMailboxDelivery.IsStored(userDir, name))
             {
-                job.Stored(origin, user.Address, key, "OK (stored before a restart)");
+                job.DeliveredWithPass(origin, user.Address, key, "OK (stored before a restart)");
                 return;
             }
             var (code, _) = await LocalMailboxDelivery.DeliverAsync(userDir, _context.Options.UseMaildir, vars.MaxMBSizeKb,
                 message.MessageSize, _context.Resolver.MapReturnPath(sender), user.Address, message.OpenMessage, _context.Time, name,
                 CommitterFor(userDir)).ConfigureAwait(false);
-            if (code == ErrorCode.Success) job.Stored(origin, user.Address, key);
+            if (code == ErrorCode.Success) job.DeliveredWithPass(origin, user.Address, key);
             else if (code == ErrorCode.MailboxSize)
                 job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "552 Mailbox size limit exceeded <" + user.Address + ">");
             else job.Failed(origin, user.Address, DeliveryStatus.TemporaryFailure, "451 Local delivery error " + (int)code);

@@ -84,8 +84,8 @@ public sealed class DeliveryJob
     /// <summary>True once this pass has written mprc/ (the spool removal then removes it too).</summary>
     public bool WroteStateFiles { get; private set; }
 
-    /// <summary>Records a finished target whose result is visible on disk; it reaches mprc/ in <see cref="PersistDone"/>.</summary>
-    public void MarkDoneSelfEvident(string key)
+    /// <summary>Records a finished target in memory; it reaches mprc/ in <see cref="PersistDone"/>.</summary>
+    private void MarkDoneSelfEvident(string key)
     {
         lock (_gate)
         {
@@ -113,18 +113,11 @@ public sealed class DeliveryJob
         AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));
     }
 
-    /// <summary>A mailbox store: done without an mprc/ write (see the remarks on the type).</summary>
-    public void Stored(string recipient, string target, string key, string text = "OK")
-    {
-        MarkDoneSelfEvident(key);
-        AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));
-    }
-
     /// <summary>
-    /// A target finished by the last step of the pass (the only remote session): the pass settles right after, so it
-    /// reaches mprc/ only if the message stays in the spool (<see cref="PersistDone"/>).
+    /// Done, recorded in mprc/ only if the message outlives this pass (<see cref="PersistDone"/>): a mailbox store
+    /// (found by its derived name after a crash) or a 250 of the pass's only remote session (settled right after).
     /// </summary>
-    public void DeliveredBeforeSettling(string recipient, string target, string key, string text)
+    public void DeliveredWithPass(string recipient, string target, string key, string text = "OK")
     {
         MarkDoneSelfEvident(key);
         AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));

@@ -169,7 +169,7 @@ public sealed class MessageProcessor
                 if (!byTarget.TryGetValue(p.Target, out var rr))
                     rr = new RemoteRecipientResult(p.Target, DeliveryStatus.TemporaryFailure, "451 no result from remote delivery");
                 if (rr.Status != DeliveryStatus.Delivered) job.Failed(p.Recipient, p.Target, rr.Status, rr.Text);
-                else if (lastWork) job.DeliveredBeforeSettling(p.Recipient, p.Target, p.Key, rr.Text);
+                else if (lastWork) job.DeliveredWithPass(p.Recipient, p.Target, p.Key, rr.Text);
                 else job.Delivered(p.Recipient, p.Target, p.Key, rr.Text);
             }
         }
