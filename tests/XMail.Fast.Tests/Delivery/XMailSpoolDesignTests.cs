@@ -100,6 +100,23 @@ public class XMailSpoolDesignTests
     }
 
     [Fact]
+    public async Task Recovery_keeps_temp_files_written_since_the_start_because_the_SMTP_server_may_be_writing_them()
+    {
+        string fresh = "";
+        await using var s = await TestServer.StartAsync(prepare: root =>
+        {
+            Place(root.Path, SpoolText("a@example.org", ["xmailuser@xmailserver.test"], "Subject: recovered\r\n\r\nx\r\n"), "mess", 6, 6);
+            fresh = Path.Combine(root.Path, "spool", "6", "7", "temp", "in-flight");
+            Directory.CreateDirectory(Path.GetDirectoryName(fresh)!);
+            File.WriteAllText(fresh, "[127.0.0.1]:1;");
+            File.SetLastWriteTimeUtc(fresh, DateTime.UtcNow.AddMinutes(1)); // as if written after recovery began
+        });
+        // The recovered message is delivered only after the recovery scan, so the scan is over by then.
+        await WaitForMailAsync(UserDir(s, Domain, "xmailuser"), 1);
+        Assert.True(File.Exists(fresh));
+    }
+
+    [Fact]
     public async Task A_Maildir_whose_new_folder_is_missing_gets_it_made_at_the_first_delivery()
     {
         // A concurrent first delivery may have made Maildir/tmp but not yet new/: the rename must not fail.
