@@ -57,6 +57,8 @@ public sealed class RemoteMailer : IAsyncDisposable
 
     /// <summary>Idle sessions kept for reuse (for tests and metrics).</summary>
     public int IdleConnections => _pool.IdleCount;
+    /// <summary>The most SMTP sessions one destination host has had at once (see <see cref="SmtpConnectionPool.PeakSessionsPerHost"/>).</summary>
+    public int PeakSessionsPerHost => _pool.PeakSessionsPerHost;
 
     /// <summary>
     /// Delivers to <paramref name="recipients"/> (plain or source-routed addresses) by normal routing, or through

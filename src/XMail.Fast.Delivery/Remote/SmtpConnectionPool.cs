@@ -37,6 +37,10 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
 
     public int IdleCount => _hosts.Values.Sum(h => Volatile.Read(ref h.IdleCount));
 
+    /// <summary>The most sessions (open or being closed) one host has held at once: never above the limit.</summary>
+    public int PeakSessionsPerHost => Volatile.Read(ref _peakOpen);
+    private int _peakOpen; // written under a host's lock; hosts race only to raise it
+
     /// <summary>
     /// A live idle session for <paramref name="key"/>, or null: the caller then holds one of the host's slots and
     /// must either open a session (and later <see cref="Return"/> it) or give the slot back with <see cref="Release"/>.
@@ -56,20 +60,20 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
                 if (h.TryTakeIdle(key, out var c))
                 {
                     if (!Expired(c) && c.LooksAlive()) return c;
-                    close = c; // dead while idle: its slot passes to the caller
+                    close = c; // dead while idle: its slot is free once it is closed
                 }
-                else if (h.Open < MaxConnectionsPerHost) h.Open++;
-                else if (!h.TryTakeOldestIdle(out close))
+                else if (h.Open < MaxConnectionsPerHost)
                 {
-                    waiter = new Waiter(key, h);
-                    h.Waiters.AddLast(waiter);
+                    h.Open++;
+                    if (h.Open > _peakOpen) _peakOpen = h.Open;
+                    return null;
                 }
+                else h.TryTakeOldestIdle(out close); // another key's idle session gives its slot up
+                waiter = new Waiter(key, h);
+                h.Waiters.AddLast(waiter);
             }
-            if (waiter is null)
-            {
-                if (close is not null) _ = close.QuitAsync();
-                return null;
-            }
+            // A slot changes hands only after its old session is closed: the host never sees more than the limit.
+            if (close is not null) _ = CloseAndFreeSlotAsync(close, host);
             using (ct.Register(static s => ((Waiter)s!).Cancel(), waiter))
                 return await waiter.Task.ConfigureAwait(false);
         }
@@ -80,31 +84,30 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
     {
         if (connection.IsBroken || Volatile.Read(ref _disposed) != 0 || !_hosts.TryGetValue(host, out var h))
         {
-            _ = connection.QuitAsync();
-            Release(host);
+            _ = CloseAndFreeSlotAsync(connection, host);
             return;
         }
         bool close = false;
         lock (h)
         {
             if (h.TryDequeueWaiter(key, out var same)) same.TrySetResult(connection);
-            else if (h.TryDequeueWaiter(null, out var other))
-            {
-                close = true; // another key needs the slot more than this session needs to idle
-                other.TrySetResult(null);
-            }
-            else if (h.IdleCountFor(key) >= MaxIdlePerKey)
-            {
-                close = true;
-                h.Open--;
-            }
+            // Another key waits (it needs the slot more than this session needs to idle), or idle is full: close it.
+            else if (h.HasWaiter || h.IdleCountFor(key) >= MaxIdlePerKey) close = true;
             else
             {
                 connection.LastUsedTimestamp = _time.GetTimestamp();
                 h.AddIdle(key, connection);
             }
         }
-        if (close) _ = connection.QuitAsync();
+        if (close) _ = CloseAndFreeSlotAsync(connection, host);
+    }
+
+    /// <summary>Closes a session, then frees its slot (to a waiter first): a slot never has two sockets at once.</summary>
+    private async Task CloseAndFreeSlotAsync(SmtpClientConnection connection, string host)
+    {
+        try { await connection.QuitAsync().ConfigureAwait(false); }
+        catch { /* closing is best effort; the slot is free either way */ }
+        Release(host);
     }
 
     /// <summary>The session of a slot is gone (open failed, broken, disposed by the caller): the slot is free again.</summary>
@@ -127,19 +130,14 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
         {
             lock (h)
             {
-                h.RemoveIdle(c => Expired(c) || !c.LooksAlive(), close);
-                foreach (var _ in close)
-                {
-                    if (h.TryDequeueWaiter(null, out var w)) w.TrySetResult(null);
-                    else if (h.Open > 0) h.Open--;
-                }
+                h.RemoveIdle(c => Expired(c) || !c.LooksAlive(), close); // their slots are freed once closed
                 if (h.Open == 0 && h.Waiters.Count == 0)
                 {
                     h.Removed = true;
                     _hosts.TryRemove(KeyValuePair.Create(host, h));
                 }
             }
-            foreach (var c in close) _ = c.QuitAsync();
+            foreach (var c in close) _ = CloseAndFreeSlotAsync(c, host);
             close.Clear();
         }
     }
@@ -193,6 +191,7 @@ internal sealed class SmtpConnectionPool : IAsyncDisposable
         public int IdleCount;
         public bool Removed;
         public readonly LinkedList<Waiter> Waiters = new();
+        public bool HasWaiter => Waiters.Count > 0;
 
         public bool TryTakeIdle(string key, out SmtpClientConnection connection)
         {

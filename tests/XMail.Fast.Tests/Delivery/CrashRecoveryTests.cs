@@ -15,7 +15,7 @@ namespace XMail.Fast.Tests.Delivery;
 public class CrashRecoveryTests
 {
     private const int Sessions = 4;
-    private const int PerSession = 100;
+    private const int PerSession = 1000; // enough that the kill lands mid-way even when delivery keeps pace with sending
 
     [Fact]
     public async Task Killed_mid_delivery_then_restarted_every_accepted_message_is_delivered_exactly_once()

@@ -59,10 +59,8 @@ public sealed class FakeSmtpPeer : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedMessage> Messages { get; } = new();
     public ConcurrentQueue<string> Commands { get; } = new();
-    private int _connections, _open, _maxOpen;
+    private int _connections;
     public int Connections => Volatile.Read(ref _connections);
-    /// <summary>The most sessions that were open at the same time.</summary>
-    public int MaxOpenConnections => Volatile.Read(ref _maxOpen);
     /// <summary>Wait this long before the reply to the final dot (so concurrent deliveries overlap).</summary>
     public TimeSpan FinalReplyDelay { get; set; }
 
@@ -74,14 +72,7 @@ public sealed class FakeSmtpPeer : IAsyncDisposable
             try { client = await _listener.AcceptTcpClientAsync(_stop.Token); }
             catch { return; }
             Interlocked.Increment(ref _connections);
-            int open = Interlocked.Increment(ref _open);
-            for (int max = Volatile.Read(ref _maxOpen); open > max; max = Volatile.Read(ref _maxOpen))
-                if (Interlocked.CompareExchange(ref _maxOpen, open, max) == max) break;
-            _ = Task.Run(async () =>
-            {
-                try { await SessionAsync(client); }
-                finally { Interlocked.Decrement(ref _open); }
-            });
+            _ = Task.Run(() => SessionAsync(client));
         }
     }
 
