@@ -15,6 +15,7 @@ public sealed class SpoolDraft : IDisposable
     private byte[]? _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
     private int _used;
     private FileStream? _file;
+    private bool _created;
     private bool _committed;
 
     internal SpoolDraft(SpoolWriter owner, SpoolRef target, string tempPath)
@@ -79,8 +80,10 @@ public sealed class SpoolDraft : IDisposable
     {
         if (_file is null)
         {
-            if (_buffer is null) return;
+            // After Close() the file is only reopened for new bytes: a commit of a closed draft opens nothing.
+            if (_buffer is null || (_created && _used == 0)) return;
             _file = OpenFile();
+            _created = true;
         }
         if (_used > 0 && _buffer is not null)
         {

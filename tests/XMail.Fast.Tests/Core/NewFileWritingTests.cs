@@ -1,0 +1,69 @@
+using System.Text;
+using XMail.Fast.Core.Mailbox;
+using XMail.Fast.Core.Spool;
+
+namespace XMail.Fast.Tests.Core;
+
+/// <summary>How new spool and Maildir files are written: what a reader finds in them afterwards.</summary>
+public class NewFileWritingTests
+{
+    [Fact]
+    public async Task A_draft_closed_for_a_filter_keeps_the_filters_content_and_appends_what_follows()
+    {
+        var dir = Directory.CreateTempSubdirectory("xmf-draft").FullName;
+        try
+        {
+            using var writer = new SpoolWriter(new SpoolLayout(Path.Combine(dir, "spool"), 2));
+            using var draft = writer.Create();
+            draft.WriteText("header\r\n");
+            draft.Close();
+            draft.Close(); // a second close changes nothing
+            Assert.Equal("header\r\n", File.ReadAllText(draft.TempPath));
+
+            File.WriteAllText(draft.TempPath, "rewritten by a filter\r\n"); // a post-data filter rewrote it
+            draft.WriteText("more\r\n");
+            var committed = await draft.CommitAsync();
+
+            var final = writer.Layout.PathOf(committed, "mess");
+            Assert.Equal("rewritten by a filter\r\nmore\r\n", File.ReadAllText(final));
+            Assert.False(File.Exists(draft.TempPath));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public async Task A_draft_committed_right_after_close_holds_exactly_what_was_written()
+    {
+        var dir = Directory.CreateTempSubdirectory("xmf-draft").FullName;
+        try
+        {
+            using var writer = new SpoolWriter(new SpoolLayout(Path.Combine(dir, "spool"), 2));
+            using var draft = writer.Create();
+            draft.WriteText("line one\r\n");
+            draft.Close();
+            var committed = await draft.CommitAsync();
+            Assert.Equal("line one\r\n", File.ReadAllText(writer.Layout.PathOf(committed, "mess")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public async Task A_maildir_write_replaces_the_tmp_leftover_of_a_crashed_pass_under_the_same_name()
+    {
+        var dir = Directory.CreateTempSubdirectory("xmf-maildir").FullName;
+        try
+        {
+            var maildir = Path.Combine(dir, "Maildir");
+            MaildirWriter.Ensure(maildir);
+            const string name = "1795577524503.62f6e31d.214d.502.vm";
+            File.WriteAllText(Path.Combine(maildir, "tmp", name), "half a message from before the crash, longer than the new one");
+
+            var path = await MaildirWriter.WriteAsync(maildir, s => s.Write(Encoding.ASCII.GetBytes("whole message\r\n")), name: name);
+
+            Assert.Equal(Path.Combine(maildir, "new", name), path);
+            Assert.Equal("whole message\r\n", File.ReadAllText(path));
+            Assert.Empty(Directory.GetFiles(Path.Combine(maildir, "tmp")));
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
