@@ -67,3 +67,24 @@ public class NewFileWritingTests
         finally { Directory.Delete(dir, true); }
     }
 }
+
+public class SpoolLevelChoiceTests
+{
+    [Fact]
+    public void Messages_of_one_second_share_a_level_pair_and_every_pair_takes_its_turn()
+    {
+        var layout = new SpoolLayout("/nonexistent/spool", 23);
+        Assert.Equal(layout.LevelsAt(1_000), layout.LevelsAt(1_000));
+        var seen = new HashSet<(int, int)>();
+        for (long s = 5_000; s < 5_000 + 23 * 23; s++)
+        {
+            var (l0, l1) = layout.LevelsAt(s);
+            Assert.InRange(l0, 0, 22);
+            Assert.InRange(l1, 0, 22);
+            Assert.True(seen.Add((l0, l1)), $"pair {l0}/{l1} came round again within {23 * 23} seconds");
+        }
+        Assert.Equal(23 * 23, seen.Count);
+        var now = layout.PickLevels();
+        Assert.InRange(now.L0, 0, 22);
+    }
+}
