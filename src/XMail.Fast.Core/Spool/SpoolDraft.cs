@@ -59,6 +59,9 @@ public sealed class SpoolDraft : IDisposable
         }
     }
 
+    /// <summary>A write-only stream over the draft, for code that copies a message with Stream APIs.</summary>
+    public Stream AsStream() => new DraftStream(this);
+
     /// <summary>Writes what is buffered to the file and closes it, so an external filter may read or rewrite it.</summary>
     public void Close()
     {
@@ -104,6 +107,21 @@ public sealed class SpoolDraft : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(TempPath)!);
             return new FileStream(TempPath, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, 0);
         }
+    }
+
+    private sealed class DraftStream(SpoolDraft draft) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => draft.Length;
+        public override long Position { get => draft.Length; set => throw new NotSupportedException(); }
+        public override void Write(byte[] buffer, int offset, int count) => draft.Write(buffer.AsSpan(offset, count));
+        public override void Write(ReadOnlySpan<byte> buffer) => draft.Write(buffer);
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 
     public void Dispose()

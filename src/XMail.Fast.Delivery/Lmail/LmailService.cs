@@ -23,7 +23,7 @@ public sealed class LmailService : BackgroundService
     {
         _context = context;
         _log = context.Loggers.CreateLogger("XMail.LMAIL");
-        _store = new SpoolStore(context.Spool, context.Time, _log);
+        _store = new SpoolStore(context.SpoolWriter, context.Time, _log);
     }
 
     public string ErrorDir => Path.Combine(_context.Spool.SpoolDir, "local-errors");
@@ -71,7 +71,7 @@ public sealed class LmailService : BackgroundService
             catch (IOException) { continue; } // another LMAIL thread took it
             catch (UnauthorizedAccessException) { continue; }
             n++;
-            var r = Convert(claim, name);
+            var r = await ConvertAsync(claim, name).ConfigureAwait(false);
             if (r is { } spooled)
             {
                 await _context.Queue.EnqueueAsync(spooled, ct).ConfigureAwait(false);
@@ -81,7 +81,7 @@ public sealed class LmailService : BackgroundService
         return n;
     }
 
-    private SpoolRef? Convert(string claim, string name)
+    private async Task<SpoolRef?> ConvertAsync(string claim, string name)
     {
         try
         {
@@ -105,7 +105,7 @@ public sealed class LmailService : BackgroundService
             foreach (var rc in rcpts) header.RcptLines.Add("RCPT TO:<" + rc + ">");
             var received = "Received: from /spool/local\r\n\tby " + cfg.SmtpServerDomain + " with [" + MailServerContext.ProductName + " LMAIL Server]\r\n\tfor <" +
                            rcpts[0] + "> from <" + sender + ">;\r\n\t" + date + "\r\n";
-            var r = _store.Submit(header, output =>
+            var r = await _store.SubmitAsync(header, output =>
             {
                 output.Write(System.Text.Encoding.Latin1.GetBytes(received));
                 input.CopyTo(output, 64 * 1024);

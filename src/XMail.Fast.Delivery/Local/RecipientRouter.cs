@@ -197,7 +197,7 @@ public sealed class RecipientRouter
             };
             foreach (var a in readers) header.RcptLines.Add("RCPT TO:<" + a + ">");
             bool addReplyTo = vars.UseReplyTo && !HasHeader(message.ReadMessageHeaders(), "Reply-To");
-            var r = _store.Submit(header, output =>
+            var r = await _store.SubmitAsync(header, output =>
             {
                 if (addReplyTo) output.Write(System.Text.Encoding.Latin1.GetBytes("Reply-To: " + list.Address + "\r\n"));
                 using var input = message.OpenMessage();

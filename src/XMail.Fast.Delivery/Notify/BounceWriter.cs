@@ -28,7 +28,7 @@ public sealed class BounceWriter
     }
 
     /// <summary>Commits the notices and returns their spool refs (to be queued by the caller).</summary>
-    public List<SpoolRef> Write(SpoolMessage message, IReadOnlyList<TargetResult> failures, bool temporary, string reasonOverride = "")
+    public async Task<List<SpoolRef>> WriteAsync(SpoolMessage message, IReadOnlyList<TargetResult> failures, bool temporary, string reasonOverride = "")
     {
         var refs = new List<SpoolRef>();
         var cfg = _context.Config;
@@ -40,14 +40,14 @@ public sealed class BounceWriter
         var log = _store.ReadLog(message.Ref);
 
         if (message.Sender.Length > 0 && !isNotice)
-            refs.Add(Submit(message, message.Sender, failures, temporary, headers, cfg.NotifySendLogToSender ? log : null, reasonOverride));
+            refs.Add(await SubmitAsync(message, message.Sender, failures, temporary, headers, cfg.NotifySendLogToSender ? log : null, reasonOverride).ConfigureAwait(false));
         var admin = temporary ? cfg.TempErrorsAdmin : cfg.ErrorsAdmin;
         if (admin is not null && !isNotice && !admin.Equals(message.Sender, StringComparison.OrdinalIgnoreCase))
-            refs.Add(Submit(message, admin, failures, temporary, headers, log, reasonOverride));
+            refs.Add(await SubmitAsync(message, admin, failures, temporary, headers, log, reasonOverride).ConfigureAwait(false));
         return refs;
     }
 
-    private SpoolRef Submit(SpoolMessage message, string to, IReadOnlyList<TargetResult> failures, bool temporary, string headers, string? log, string reasonOverride)
+    private async Task<SpoolRef> SubmitAsync(SpoolMessage message, string to, IReadOnlyList<TargetResult> failures, bool temporary, string headers, string? log, string reasonOverride)
     {
         var cfg = _context.Config;
         var now = _context.Time.GetUtcNow();
@@ -90,7 +90,7 @@ public sealed class BounceWriter
         }
 
         var bytes = Encoding.Latin1.GetBytes(sb.ToString());
-        var r = _store.Submit(header, s => s.Write(bytes));
+        var r = await _store.SubmitAsync(header, s => s.Write(bytes)).ConfigureAwait(false);
         _log.LogInformation("{Kind} notice {Id} for {Message} sent to {To}", temporary ? "delay" : "failure", smtpId, message.SmtpId, to);
         return r;
     }

@@ -108,7 +108,7 @@ public sealed class MessageProcessor
         {
             if (CountReceived(message) > _context.Config.MaxMTAOps)
             {
-                FreezeLooped(message, info with { Tries = tries }, path);
+                await FreezeLoopedAsync(message, info with { Tries = tries }, path).ConfigureAwait(false);
                 return;
             }
 
@@ -217,7 +217,7 @@ public sealed class MessageProcessor
         var newPerm = perm.Where(p => !job.IsDone(DeliveryJob.Key(p.Recipient, "failed", p.Target))).ToList();
         var notices = new List<SpoolRef>();
         var notify = newPerm.Where(p => p.Notify).ToList();
-        if (notify.Count > 0) notices.AddRange(_bounces.Write(job.Message, notify, temporary: false));
+        if (notify.Count > 0) notices.AddRange(await _bounces.WriteAsync(job.Message, notify, temporary: false).ConfigureAwait(false));
         foreach (var p in newPerm) job.MarkDone(DeliveryJob.Key(p.Recipient, "failed", p.Target));
 
         bool freeze = perm.Any(p => p.Freeze) && !_context.Config.RemoveSpoolErrors;
@@ -225,7 +225,7 @@ public sealed class MessageProcessor
         {
             if (_schedule.IsExpired(tries))
             {
-                notices.AddRange(_bounces.Write(job.Message, temp, temporary: false, "Message expired after " + tries + " delivery attempts: " + temp[0].Text));
+                notices.AddRange(await _bounces.WriteAsync(job.Message, temp, temporary: false, "Message expired after " + tries + " delivery attempts: " + temp[0].Text).ConfigureAwait(false));
                 _store.AppendLog(r, [$"ErrCode   = -{(int)ErrorCode.SpoolFileExpired}", "ErrString = Spool file expired"]);
                 _store.WriteInfo(r, info with { Tries = tries });
                 if (_context.Config.RemoveSpoolErrors) _store.Remove(r);
@@ -233,7 +233,7 @@ public sealed class MessageProcessor
             }
             else
             {
-                if (IsNotifyTry(tries)) notices.AddRange(_bounces.Write(job.Message, temp, temporary: true));
+                if (IsNotifyTry(tries)) notices.AddRange(await _bounces.WriteAsync(job.Message, temp, temporary: true).ConfigureAwait(false));
                 Reschedule(r, path, info with { Tries = tries });
             }
         }
@@ -264,7 +264,7 @@ public sealed class MessageProcessor
     }
 
     /// <summary>The transcript "ctrl.frozen-list-get": ErrCode -163 in slog/, message in froz/, no delivery.</summary>
-    private void FreezeLooped(SpoolMessage message, SpoolInfo info, string path)
+    private async Task FreezeLoopedAsync(SpoolMessage message, SpoolInfo info, string path)
     {
         var r = message.Ref;
         _log.LogWarning("SMAIL {Id} blocked by mail loop check (more than {Max} Received: headers)", message.SmtpId, _context.Config.MaxMTAOps);
@@ -276,7 +276,7 @@ public sealed class MessageProcessor
             "SMTP-Error = \"554 Message blocked by mail loop check\"",
         ]);
         var failures = message.Header.Recipients.Select(x => new TargetResult(x, x, DeliveryStatus.PermanentFailure, "554 Message blocked by mail loop check")).ToList();
-        var notices = _bounces.Write(message, failures, temporary: false);
+        var notices = await _bounces.WriteAsync(message, failures, temporary: false).ConfigureAwait(false);
         _store.WriteInfo(r, info);
         if (_context.Config.RemoveSpoolErrors) _store.Remove(r);
         else _store.Freeze(r, path);

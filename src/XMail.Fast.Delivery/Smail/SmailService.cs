@@ -22,7 +22,7 @@ public sealed class SmailService : BackgroundService
     {
         _context = context;
         _log = context.Loggers.CreateLogger("XMail.SMAIL");
-        _store = new SpoolStore(context.Spool, context.Time, _log);
+        _store = new SpoolStore(context.SpoolWriter, context.Time, _log);
         Retries = new RetryQueue();
         Processor = new MessageProcessor(context, _store, Retries, remote ?? new NoRemoteDelivery(), _log);
         Core.Telemetry.XMailMetrics.ObserveQueue(() => context.Queue.Count, () => Retries.Count);

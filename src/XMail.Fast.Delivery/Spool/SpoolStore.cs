@@ -15,11 +15,14 @@ public sealed class SpoolStore
 {
     private readonly SpoolLayout _layout;
     private readonly TimeProvider _time;
+    private readonly SpoolWriter _writer;
     private readonly ILogger _log;
 
-    public SpoolStore(SpoolLayout layout, TimeProvider time, ILogger log)
+    /// <param name="writer">The MailRoot's spool writer: new messages share its group commit with the SMTP server.</param>
+    public SpoolStore(SpoolWriter writer, TimeProvider time, ILogger log)
     {
-        _layout = layout;
+        _writer = writer;
+        _layout = writer.Layout;
         _time = time;
         _log = log;
     }
@@ -122,34 +125,15 @@ public sealed class SpoolStore
     }
 
     /// <summary>
-    /// Commits a new spool message (bounce, list fan-out, LMAIL): written in L0/L1/temp, fsynced, renamed into mess/.
+    /// Commits a new spool message (bounce, list fan-out, LMAIL) the way the SMTP server does: written in
+    /// L0/L1/temp, made durable by the shared group commit, renamed into mess/. Completes once it is there.
     /// </summary>
-    public SpoolRef Submit(SpoolHeader header, Action<Stream> writeMessage)
+    public async Task<SpoolRef> SubmitAsync(SpoolHeader header, Action<Stream> writeMessage)
     {
-        var (l0, l1) = _layout.PickLevels();
-        var r = new SpoolRef(l0, l1, UniqueName.Next(_time));
-        var temp = PathOf(r, "temp");
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(temp)!);
-            using (var fs = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 64 * 1024))
-            {
-                fs.Write(Encoding.Latin1.GetBytes(header.Format()));
-                writeMessage(fs);
-                fs.Flush(flushToDisk: true);
-            }
-            var mess = PathOf(r, "mess");
-            Directory.CreateDirectory(Path.GetDirectoryName(mess)!);
-            File.Move(temp, mess);
-            // The rename is durable only once mess/ itself is synced (as the SMTP spool committer does).
-            FileSync.SyncDirectory(Path.GetDirectoryName(mess)!);
-        }
-        catch
-        {
-            TryDelete(temp);
-            throw;
-        }
-        return r;
+        using var draft = _writer.Create();
+        draft.WriteText(header.Format());
+        writeMessage(draft.AsStream());
+        return await draft.CommitAsync().ConfigureAwait(false);
     }
 
     /// <summary>
