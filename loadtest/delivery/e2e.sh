@@ -7,19 +7,14 @@
 # Needs: dotnet; postfix for CLIENT=smtp-source. Binds 127.0.0.1 only; stops the server it started (by pid).
 set -euo pipefail
 S=${1:-20}; M=${2:-5000}; L=${3:-1024}; W=${WARM:-1000}
-HERE=$(cd "$(dirname "$0")/../.." && pwd)
-FIXTURE=${FIXTURE:-$HERE/../shared/fixtures/xmail-1.27-MailRoot}
+source "$(dirname "$0")/../lib/server.sh"
 WORK=$(mktemp -d /tmp/xmf-e2e.XXXXXX)
 PORT=${PORT:-26027}
-cleanup() { [[ -n "${XPID:-}" ]] && { kill "$XPID" 2>/dev/null; wait "$XPID" 2>/dev/null; } || true; rm -rf "$WORK"; }
+cleanup() { xmf_server_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-cp -r "$FIXTURE" "$WORK/MailRoot"; chmod -R u+w "$WORK/MailRoot"
-if [[ -n "${XMAIL_BIN:-}" ]]; then ln -s "$XMAIL_BIN" "$WORK/bin"; else dotnet build -c Release "$HERE/src/XMail.Fast.Server" -o "$WORK/bin" >/dev/null; fi
-dotnet build -c Release "$HERE/loadtest/XMail.Fast.LoadTest" -o "$WORK/load" >/dev/null
-"$WORK/bin/XMail" -Ms "$WORK/MailRoot" -SI 127.0.0.1:$PORT -X- -P- -B- -C- -W- -F- -Y- > "$WORK/xmail.log" 2>&1 &
-XPID=$!
-for _ in $(seq 100); do (echo > /dev/tcp/127.0.0.1/$PORT) 2>/dev/null && break; sleep 0.1; done
+dotnet build -c Release "$XMF_REPO/loadtest/XMail.Fast.LoadTest" -o "$WORK/load" >/dev/null
+xmf_server_start "$WORK" "$PORT"
 
 TO=xmailuser@xmailserver.test
 NEW=$WORK/MailRoot/domains/xmailserver.test/xmailuser/Maildir/new
