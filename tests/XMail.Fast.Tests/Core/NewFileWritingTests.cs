@@ -8,41 +8,39 @@ namespace XMail.Fast.Tests.Core;
 public class NewFileWritingTests
 {
     [Fact]
-    public async Task A_draft_closed_for_a_filter_keeps_the_filters_content_and_appends_what_follows()
+    public Task A_draft_closed_for_a_filter_keeps_the_filters_content_and_appends_what_follows() => WithDraft(async (writer, draft) =>
     {
-        var dir = Directory.CreateTempSubdirectory("xmf-draft").FullName;
-        try
-        {
-            using var writer = new SpoolWriter(new SpoolLayout(Path.Combine(dir, "spool"), 2));
-            using var draft = writer.Create();
-            draft.WriteText("header\r\n");
-            draft.Close();
-            draft.Close(); // a second close changes nothing
-            Assert.Equal("header\r\n", File.ReadAllText(draft.TempPath));
+        draft.WriteText("header\r\n");
+        draft.Close();
+        draft.Close(); // a second close changes nothing
+        Assert.Equal("header\r\n", File.ReadAllText(draft.TempPath));
 
-            File.WriteAllText(draft.TempPath, "rewritten by a filter\r\n"); // a post-data filter rewrote it
-            draft.WriteText("more\r\n");
-            var committed = await draft.CommitAsync();
+        File.WriteAllText(draft.TempPath, "rewritten by a filter\r\n"); // a post-data filter rewrote it
+        draft.WriteText("more\r\n");
+        var committed = await draft.CommitAsync();
 
-            var final = writer.Layout.PathOf(committed, "mess");
-            Assert.Equal("rewritten by a filter\r\nmore\r\n", File.ReadAllText(final));
-            Assert.False(File.Exists(draft.TempPath));
-        }
-        finally { Directory.Delete(dir, true); }
-    }
+        Assert.Equal("rewritten by a filter\r\nmore\r\n", File.ReadAllText(writer.Layout.PathOf(committed, "mess")));
+        Assert.False(File.Exists(draft.TempPath));
+    });
 
     [Fact]
-    public async Task A_draft_committed_right_after_close_holds_exactly_what_was_written()
+    public Task A_draft_committed_right_after_close_holds_exactly_what_was_written() => WithDraft(async (writer, draft) =>
+    {
+        draft.WriteText("line one\r\n");
+        draft.AsStream().Write("line two\r\n"u8);
+        draft.Close();
+        var committed = await draft.CommitAsync();
+        Assert.Equal("line one\r\nline two\r\n", File.ReadAllText(writer.Layout.PathOf(committed, "mess")));
+    });
+
+    private static async Task WithDraft(Func<SpoolWriter, SpoolDraft, Task> test)
     {
         var dir = Directory.CreateTempSubdirectory("xmf-draft").FullName;
         try
         {
             using var writer = new SpoolWriter(new SpoolLayout(Path.Combine(dir, "spool"), 2));
             using var draft = writer.Create();
-            draft.WriteText("line one\r\n");
-            draft.Close();
-            var committed = await draft.CommitAsync();
-            Assert.Equal("line one\r\n", File.ReadAllText(writer.Layout.PathOf(committed, "mess")));
+            await test(writer, draft);
         }
         finally { Directory.Delete(dir, true); }
     }
