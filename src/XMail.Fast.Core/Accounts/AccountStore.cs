@@ -125,23 +125,77 @@ public sealed class AccountStore
             if (Aliases.FindExact(domain, name) is not null) return ErrorCode.AliasExist;
             int id = users.MaxId + 1;
             var user = new UserRecord(domain, name, XMCrypt.Encode(password), id, name, type);
-            CreateUserFolder(user);
-            // The record goes last: until it is durable in mailusers.tab the folder is just an unused directory.
-            var appended = TabAppender.AppendLine(_root.MailUsersTab, FormatUser(user).Raw, _log);
+            var dir = CreateUserFolder(user);
+            TabAppendResult appended;
+            if (FileSync.SameFileSystem(dir, _root.Path))
+            {
+                // One syncfs makes the folder and the record durable together (one disk flush per add, not two).
+                // A crash can then leave the record without its folder; only the last record can be in that state
+                // (adds are serialized and each ends with the flush), and CompleteLastUserAdd repairs it at start.
+                appended = TabAppender.AppendLine(_root.MailUsersTab, FormatUser(user).Raw, _log, flushToDisk: false);
+                FileSync.SyncFileSystem(_root.Path);
+            }
+            else
+            {
+                // Folder durable first, then the record: until the record is durable the folder is an unused directory.
+                MakeFolderDurable(user, dir);
+                appended = TabAppender.AppendLine(_root.MailUsersTab, FormatUser(user).Raw, _log);
+            }
             Publish(_users, users, users.AppendedCount, users.IndexedCount, () => users.WithAppended(user), appended);
         }
         return ErrorCode.Success;
     }
 
     /// <summary>
-    /// The account folder with user.tab (from userdef.tab) and its Maildir or mailbox, durable before the record
-    /// is appended: user.tab is written in place (a new file in a new folder has no old version to protect), then one
-    /// syncfs makes it and every new folder entry durable (elsewhere: an fsync of the file and of each folder).
+    /// After a crash in the middle of a useradd, the last record of mailusers.tab may be durable while its folder is
+    /// not (see AddUser): gives that account its folder, user.tab from userdef.tab, and Maildir or mailbox.
+    /// Called once at start; costs one read of the file's end and a stat.
     /// </summary>
-    private void CreateUserFolder(UserRecord user)
+    public void CompleteLastUserAdd()
+    {
+        if (LastRecord(_root.MailUsersTab) is not { } line) return;
+        if (UserTable.ParseRecord(line, _root.MailUsersTab, null) is not { } user || !MailRoot.IsSafeName(user.Dir)) return;
+        if (!IsLocalDomain(user.Domain) || File.Exists(UserTabPath(user))) return;
+        _log?.LogWarning("mailusers.tab: the last account {Address} has no user.tab (useradd cut short by a crash?); its folder is created now", user.Address);
+        try
+        {
+            lock (_write) MakeFolderDurable(user, CreateUserFolder(user));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _log?.LogError("unable to create the folder of {Address}: {Error}", user.Address, ex.Message);
+        }
+    }
+
+    /// <summary>The last complete record line of a TAB file (read from its last 4 KB), or null.</summary>
+    private static TabLine? LastRecord(string path)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            var tail = new byte[(int)Math.Min(4096, fs.Length)];
+            fs.Position = fs.Length - tail.Length;
+            fs.ReadExactly(tail);
+            var lines = TabFile.Bytes.GetString(tail).TrimEnd('\n', '\r').Split('\n');
+            // A tail that does not start at the file's start may begin in the middle of a line: never parse that one.
+            foreach (var raw in lines.Skip(fs.Length > tail.Length ? 1 : 0).Reverse())
+            {
+                var l = raw.TrimEnd('\r');
+                if (TabParser.Parse(l, out var fields, out _) == TabParser.LineKind.Record && fields is { Length: >= 6 }) return new TabLine(0, l, fields);
+                if (l.Length > 0 && l[0] != '#') return null; // the last line is not a record: nothing to complete
+            }
+        }
+        catch (IOException) { }
+        return null;
+    }
+
+    /// <summary>
+    /// The account folder with user.tab (from userdef.tab) and its Maildir or mailbox. user.tab is written in place
+    /// (a new file in a new folder has no old version to protect). Not yet durable: see <see cref="MakeFolderDurable"/>.
+    /// </summary>
+    private string CreateUserFolder(UserRecord user)
     {
         var dir = UserDirectory(user);
-        bool fresh = !Directory.Exists(dir);
         Directory.CreateDirectory(dir);
         string store;
         if (UseMaildir)
@@ -154,20 +208,26 @@ public sealed class AccountStore
         if (user.IsMailingList && !File.Exists(Path.Combine(dir, "mlusers.tab"))) File.WriteAllBytes(Path.Combine(dir, "mlusers.tab"), []);
         var vars = TabFile.Bytes.GetBytes(string.Concat(DefaultUserVars(user.Domain).All.Select(kv => TabLine.FromFields(kv.Key, kv.Value).Raw + "\n")));
         using (var fs = new FileStream(Path.Combine(dir, "user.tab"), FileMode.Create, FileAccess.Write, FileShare.Read, 1))
-        {
             fs.Write(vars);
-            if (!FileSync.CanSyncFileSystem) fs.Flush(flushToDisk: true);
-        }
+        return dir;
+    }
+
+    /// <summary>
+    /// One syncfs makes user.tab and the new folder entries durable with one disk flush (four fsyncs in a row cost a
+    /// flush each); elsewhere an fsync of the file and of each folder.
+    /// </summary>
+    private void MakeFolderDurable(UserRecord user, string dir)
+    {
         if (FileSync.CanSyncFileSystem)
         {
-            // One syncfs makes user.tab and the three or four new folder entries durable with one disk flush
-            // (four fsyncs in a row cost a flush each).
             FileSync.SyncFileSystem(dir);
             return;
         }
-        if (UseMaildir) FileSync.SyncDirectory(store);
+        FileSync.SyncFile(Path.Combine(dir, "user.tab"));
+        if (UseMaildir) FileSync.SyncDirectory(Path.Combine(dir, "Maildir"));
+        else FileSync.SyncDirectory(Path.Combine(dir, "mailbox"));
         FileSync.SyncDirectory(dir);
-        if (fresh) FileSync.SyncDirectory(Path.GetDirectoryName(dir)!);
+        FileSync.SyncDirectory(Path.GetDirectoryName(dir)!);
     }
 
     /// <summary>

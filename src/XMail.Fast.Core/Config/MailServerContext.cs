@@ -24,6 +24,7 @@ public sealed class MailServerContext
         var log = Loggers.CreateLogger("XMail.Tables");
         ServerTab = new TabSource<ServerConfig>(root.ServerTab, p => ServerConfig.Load(p, log), Time, log);
         Accounts = new AccountStore(root, options.UseMaildir, Time, log);
+        Accounts.CompleteLastUserAdd();
         Resolver = new LocalResolver(Accounts);
         Spool = new SpoolLayout(root.SpoolDir, options.SplitLevel);
         MessageIds = new MessageIdCounter(root.MessageIdFile);

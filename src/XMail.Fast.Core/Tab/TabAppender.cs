@@ -6,13 +6,14 @@ namespace XMail.Fast.Core.Tab;
 public readonly record struct TabAppendResult(long LengthBefore, DateTime MtimeBefore, long LengthAfter, DateTime MtimeAfter, long RecordOffset);
 
 /// <summary>
-/// Durable O(1) record adds: the line is written at the end of the TAB file and fsynced (one fsync, no rewrite).
+/// Durable O(1) record adds: the line is written at the end of the TAB file and fsynced (one fsync, no rewrite;
+/// a caller that makes the file system durable itself right after may skip it).
 /// A crash can only leave a torn last line, which the readers skip with a file:line warning; the next append
 /// first ends such a line with LF so the new record never fuses with it. Callers serialize appends to one file.
 /// </summary>
 public static class TabAppender
 {
-    public static TabAppendResult AppendLine(string path, string rawLine, ILogger? log = null)
+    public static TabAppendResult AppendLine(string path, string rawLine, ILogger? log = null, bool flushToDisk = true)
     {
         using var fs = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, 1);
         var handle = fs.SafeFileHandle;
@@ -31,7 +32,7 @@ public static class TabAppender
         TabFile.Bytes.GetBytes(rawLine, bytes.AsSpan(extra));
         bytes[^1] = (byte)'\n';
         RandomAccess.Write(handle, bytes, length);
-        fs.Flush(flushToDisk: true);
+        if (flushToDisk) fs.Flush(flushToDisk: true);
         return new TabAppendResult(length, mtimeBefore, RandomAccess.GetLength(handle), File.GetLastWriteTimeUtc(handle), length + extra);
     }
 }

@@ -29,6 +29,26 @@ public sealed class CtrlUserTests
     }
 
     [Fact]
+    public async Task A_useradd_cut_short_by_a_crash_after_its_record_gets_its_folder_at_the_next_start()
+    {
+        // useradd makes the folder and the record durable with one flush, so a crash can leave the last record
+        // without its folder: this MailRoot is in that state.
+        await using var s = await CtrlServer.StartAsync(prepare: root =>
+        {
+            File.AppendAllText(root.File("mailusers.tab"), "\"xmailserver.test\"\t\"carol\"\t\"0a\"\t7\t\"carol\"\t\"U\"\n# a comment after it\n");
+            root.Write("domains/xmailserver.test/userdef.tab", "\"MaxMBSize\"\t\"123\"\n");
+        });
+        var dir = s.Root.File("domains/xmailserver.test/carol");
+        Assert.Equal([T("MaxMBSize", "123")], File.ReadAllLines(Path.Combine(dir, "user.tab")));
+        foreach (var sub in new[] { "Maildir/cur", "Maildir/new", "Maildir/tmp" }) Assert.True(Directory.Exists(Path.Combine(dir, sub)), sub);
+
+        // Earlier accounts are left as they are: the fixture's xmailuser keeps its own user.tab.
+        Assert.NotEqual([T("MaxMBSize", "123")], File.ReadAllLines(s.Root.File("domains/xmailserver.test/xmailuser/user.tab")));
+        await using var c = await CtrlTestClient.LoginAsync(s);
+        Assert.StartsWith("+00100", await c.CommandAsync("uservars", "xmailserver.test", "carol"));
+    }
+
+    [Fact]
     public async Task Useradd_errors()
     {
         await using var s = await CtrlServer.StartAsync();
