@@ -62,8 +62,6 @@ public sealed class XMailServer : IAsyncDisposable
             {
                 // Graceful stop bound: sessions and workers get this long after the listeners close.
                 services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
-                if (Environment.GetEnvironmentVariable("XMAIL_SOCKETS_INLINE") == "1")
-                    services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
                 services.AddSingleton(sp => context ??= new MailServerContext(root, options, sp.GetRequiredService<ILoggerFactory>()));
                 services.AddSingleton(sp => new ServerCertificate(root, sp.GetRequiredService<ILoggerFactory>().CreateLogger("XMail.TLS")));
                 ServiceRegistry.AddServices(services, options);
