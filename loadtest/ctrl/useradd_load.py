@@ -19,14 +19,8 @@ Targets: >= 1,000 durable useradds/s, flat from 0 to 100,000 users; ready < 2 s 
 """
 import argparse, os, shutil, signal, socket, subprocess, sys, tempfile, time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from xmf_load import REPO, DEFAULT_SERVER, free_port, wait_port, stop  # noqa: E402
 
 
 def make_root(root, users):
@@ -91,15 +85,6 @@ def wait_ready(p, t0, port, last_user):
     raise RuntimeError("server not ready in 120 s")
 
 
-def stop(p):
-    p.send_signal(signal.SIGTERM)
-    try:
-        p.wait(30)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        p.wait()
-
-
 def run(server, users, adds, roots):
     root = tempfile.mkdtemp(prefix="xmf-ctrlload-")
     roots.append(root)
@@ -131,7 +116,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--users", default="0,100000")
     ap.add_argument("--adds", type=int, default=2000)
-    ap.add_argument("--server", default=os.path.join(REPO, "src/XMail.Fast.Server/bin/Release/net10.0/XMail.dll"))
+    ap.add_argument("--server", default=DEFAULT_SERVER)
     a = ap.parse_args()
     if not os.path.exists(a.server):
         subprocess.check_call(["dotnet", "build", "-c", "Release", os.path.join(REPO, "src/XMail.Fast.Server")], stdout=subprocess.DEVNULL)

@@ -14,14 +14,8 @@ Targets: >= 2,500 msgs/s end to end (XMail 1.27: 145 msgs/s); 1,000-member list 
 """
 import argparse, os, shutil, socket, subprocess, sys, tempfile, threading, time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from xmf_load import REPO, DEFAULT_SERVER, free_port, wait_port, stop  # noqa: E402
 
 
 def body(i):
@@ -46,16 +40,6 @@ def make_root(root, members):
         f.writelines(lines)
     with open(os.path.join(root, "domains", "load.test", "list", "mlusers.tab"), "w") as f:
         f.writelines('"m%d@load.test"\t"RW"\n' % i for i in range(members))
-
-
-def wait_port(port, deadline):
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 class Session:
@@ -163,7 +147,7 @@ def main():
     ap.add_argument("--members", type=int, default=1000)
     ap.add_argument("--workers", type=int, default=16, help="-Qn")
     ap.add_argument("--timeout", type=float, default=120)
-    ap.add_argument("--server", default=os.path.join(REPO, "src/XMail.Fast.Server/bin/Release/net10.0/XMail.dll"))
+    ap.add_argument("--server", default=DEFAULT_SERVER)
     a = ap.parse_args()
     if not os.path.exists(a.server):
         subprocess.check_call(["dotnet", "build", "-c", "Release", "-v", "q", os.path.join(REPO, "src/XMail.Fast.Server")])
@@ -192,11 +176,7 @@ def main():
         ok = ok and n == a.members
         return 0 if ok else 1
     finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, 15)
         shutil.rmtree(tmp, ignore_errors=True)
 
 

@@ -14,18 +14,12 @@ Compare: XMail 1.27 needs 220 s for step 3 with 5,000 messages, Dovecot 2.3.19 1
 """
 import argparse, os, poplib, shutil, socket, subprocess, sys, tempfile, threading, time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from xmf_load import REPO, DEFAULT_SERVER, free_port, wait_port, stop  # noqa: E402
 
 
 def xmcrypt(pw):
     return "".join("%02x" % (b ^ 0x65) for b in pw.encode("latin-1"))
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def message(i):
@@ -54,16 +48,6 @@ def make_root(root, messages, users):
                 f.write(message(i))
     with open(os.path.join(root, "mailusers.tab"), "a") as f:
         f.writelines(lines)
-
-
-def wait_port(port, deadline):
-    while time.time() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 def single_session(port, expected):
@@ -122,7 +106,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--messages", type=int, default=5000)
     ap.add_argument("--concurrent", type=int, default=1000)
-    ap.add_argument("--server", default=os.path.join(REPO, "src/XMail.Fast.Server/bin/Release/net10.0/XMail.dll"))
+    ap.add_argument("--server", default=DEFAULT_SERVER)
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
     if not os.path.exists(a.server):
@@ -153,11 +137,7 @@ def main():
             print("  error:", e)
         return 0 if not errors and min(results) < 1.0 else 1
     finally:
-        server.terminate()
-        try:
-            server.wait(15)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, 15)
         shutil.rmtree(root, ignore_errors=True)
 
 
