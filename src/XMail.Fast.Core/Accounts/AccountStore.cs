@@ -138,7 +138,7 @@ public sealed class AccountStore
             else
             {
                 // Folder durable first, then the record: until the record is durable the folder is an unused directory.
-                MakeFolderDurable(user, dir);
+                MakeFolderDurable(dir);
                 appended = TabAppender.AppendLine(_root.MailUsersTab, FormatUser(user).Raw, _log);
             }
             Publish(_users, users, users.AppendedCount, users.IndexedCount, () => users.WithAppended(user), appended);
@@ -159,7 +159,7 @@ public sealed class AccountStore
         _log?.LogWarning("mailusers.tab: the last account {Address} has no user.tab (useradd cut short by a crash?); its folder is created now", user.Address);
         try
         {
-            lock (_write) MakeFolderDurable(user, CreateUserFolder(user));
+            lock (_write) MakeFolderDurable(CreateUserFolder(user));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -216,7 +216,7 @@ public sealed class AccountStore
     /// One syncfs makes user.tab and the new folder entries durable with one disk flush (four fsyncs in a row cost a
     /// flush each); elsewhere an fsync of the file and of each folder.
     /// </summary>
-    private void MakeFolderDurable(UserRecord user, string dir)
+    private void MakeFolderDurable(string dir)
     {
         if (FileSync.CanSyncFileSystem)
         {

@@ -4,9 +4,9 @@ using XMail.Fast.Core.Spool;
 namespace XMail.Fast.Core.Mailbox;
 
 /// <summary>
-/// Group commit for local deliveries to a file system other than the spool's (on the spool's, the MailRoot's
-/// <see cref="SpoolCommitter"/> serves them with its syncfs cycle) (Maildir tmp → new, mailbox dot-file → name). Delivery threads hand in closed,
-/// not yet synced files; one commit thread takes everything pending, fsyncs the files concurrently
+/// Group commit for local deliveries (Maildir tmp → new, mailbox dot-file → name) to a file system other than the
+/// spool's; on the spool's, the MailRoot's <see cref="SpoolCommitter"/> serves them with its syncfs cycle. Delivery
+/// threads hand in closed, not yet synced files; one commit thread takes everything pending, fsyncs the files concurrently
 /// (<see cref="FileSync.SyncFiles"/>), renames each into place, fsyncs each touched folder once, and only then
 /// releases the callers. Concurrent deliveries (SMAIL workers, list members) share one or two disk flushes instead of
 /// one each, and a caller still returns only when its file is durable under its final name.

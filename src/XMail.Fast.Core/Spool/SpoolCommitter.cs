@@ -5,8 +5,9 @@ namespace XMail.Fast.Core.Spool;
 
 /// <summary>
 /// Group commit for new files on the MailRoot's file system: spool files, and the mailbox files of local delivery
-/// when the accounts live on the same file system (one syncfs then serves both). Sessions hand in closed temp files; one commit thread makes them durable in
-/// batches and only then completes the sessions' tasks, so "250 OK" always means "on disk in mess/".
+/// when the accounts live on the same file system (one syncfs then serves both). Sessions hand in closed temp
+/// files; one commit thread makes them durable in batches and only then completes the sessions' tasks, so
+/// "250 OK" always means "on disk in mess/".
 /// <para>
 /// On Linux the commit is pipelined around syncfs(2): each cycle renames the previous batch (whose data the
 /// last syncfs made durable) into mess/, takes the files that arrived meanwhile, and calls syncfs once. That one
