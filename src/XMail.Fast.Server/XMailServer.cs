@@ -82,7 +82,7 @@ public sealed class XMailServer : IAsyncDisposable
                             var tag = new ListenerTag(service, implicitTls);
                             lo.Use(next => ctx =>
                             {
-                                ctx.Items[ListenerTag.ItemKey] = tag;
+                                ctx.Features.Set(tag);
                                 return next(ctx);
                             });
                             register(lo);

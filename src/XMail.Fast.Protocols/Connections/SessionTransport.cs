@@ -27,7 +27,7 @@ public sealed class SessionTransport : IAsyncDisposable
         Output = connection.Transport.Output;
         Remote = connection.RemoteEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.Loopback, 0);
         Local = connection.LocalEndPoint as IPEndPoint ?? new IPEndPoint(IPAddress.Loopback, 0);
-        Tag = connection.Items.TryGetValue(ListenerTag.ItemKey, out var t) && t is ListenerTag tag ? tag : new ListenerTag("?", false);
+        Tag = connection.Features.Get<ListenerTag>() ?? new ListenerTag("?", false);
         // Every protocol session passes through here, so the session instruments live here too.
         _protocolTag = XMailMetrics.Tag("protocol", Tag.Service.ToLowerInvariant());
         XMailMetrics.Sessions.Add(1, _protocolTag);

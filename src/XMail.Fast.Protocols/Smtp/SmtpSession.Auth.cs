@@ -156,7 +156,7 @@ internal sealed partial class SmtpSession
             return null;
         }
         if (status == CommandRead.TooLong) return "";
-        return Encoding.Latin1.GetString(_line, 0, length).Trim();
+        return Encoding.Latin1.GetString(_line!, 0, length).Trim();
     }
 
     private static string? DecodeBase64(string text)

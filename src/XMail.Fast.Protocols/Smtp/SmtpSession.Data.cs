@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Accounts;
 using XMail.Fast.Core.Policy;
@@ -14,6 +15,7 @@ internal sealed partial class SmtpSession
     /// the body streams in through <see cref="SmtpDataScanner"/>, post-data filters run on the closed file, and
     /// "250 OK &lt;id&gt;" is sent only after the group commit made the file durable in mess/.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask DataAsync()
     {
         if (LowOnDisk("DATA"))

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
@@ -27,10 +28,14 @@ internal sealed partial class SmtpSession
     private readonly ILogger _log;
     private readonly SmtpLimits _limits;
     private readonly SmtpPeer _peer;
-    private readonly byte[] _line = new byte[SmtpLimits.CommandLineLimit + 2];
+    // The current command line, rented while a command is handled: a session waiting for its next command holds no
+    // buffer (10,000 idle sessions would otherwise pin 5 MB).
+    private byte[]? _line;
     private readonly string _domain;
     private readonly string _timestamp;
-    private CancellationTokenSource _idle;
+    // Not linked to the connection's Closed token: a closed connection completes the input pipe anyway, and a link
+    // would cost every waiting session a callback registration.
+    private CancellationTokenSource _idle = new();
     private SmtpState _state = SmtpState.Connected;
     private int _errors;
     private bool _quit;
@@ -59,7 +64,6 @@ internal sealed partial class SmtpSession
         _domain = cfg.SmtpServerDomain;
         // Also the CRAM-MD5 challenge (observed: the challenge is the greeting timestamp).
         _timestamp = $"<{ctx.Time.GetUtcNow().ToUnixTimeSeconds()}.{Random.Shared.NextInt64(1, long.MaxValue)}@{_domain}>";
-        _idle = CancellationTokenSource.CreateLinkedTokenSource(transport.Closed);
     }
 
     public async Task RunAsync()
@@ -99,6 +103,7 @@ internal sealed partial class SmtpSession
                     Error(SmtpReplies.LineTooLong);
                 }
                 else await HandleAsync(length).ConfigureAwait(false);
+                ReleaseLine();
 
                 if (_limits.MaxErrors > 0 && _errors > _limits.MaxErrors)
                 {
@@ -125,16 +130,26 @@ internal sealed partial class SmtpSession
         }
         finally
         {
+            ReleaseLine();
             _idle.Dispose();
         }
+    }
+
+    private void ReleaseLine()
+    {
+        if (_line is not { } rented) return;
+        _line = null;
+        ArrayPool<byte>.Shared.Return(rented);
     }
 
     private enum CommandRead { Line, TooLong, Closed }
 
     /// <summary>
-    /// Reads one command line into <see cref="_line"/>. Flushes pending replies before waiting for the network,
-    /// so a pipelined group is answered in one write.
+    /// Reads one command line into <see cref="_line"/> (rented here, returned after the command). Flushes pending
+    /// replies before waiting for the network, so a pipelined group is answered in one write. Pooled: a command
+    /// that waits for the network allocates no state machine.
     /// </summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(CommandRead, int)> ReadCommandAsync()
     {
         bool discarding = false;
@@ -151,7 +166,7 @@ internal sealed partial class SmtpSession
             if (status == LineStatus.Line)
             {
                 int n = discarding ? 0 : (int)line.Length;
-                if (!discarding) line.CopyTo(_line);
+                if (!discarding) line.CopyTo(_line ??= ArrayPool<byte>.Shared.Rent(SmtpLimits.CommandLineLimit + 2));
                 input.AdvanceTo(buffer.Start);
                 return (discarding ? CommandRead.TooLong : CommandRead.Line, n);
             }
@@ -178,15 +193,16 @@ internal sealed partial class SmtpSession
         if (!_idle.TryReset())
         {
             _idle.Dispose();
-            _idle = CancellationTokenSource.CreateLinkedTokenSource(_t.Closed);
+            _idle = new CancellationTokenSource();
         }
         _idle.CancelAfter(_limits.IdleTimeout);
         return input.ReadAsync(_idle.Token);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask HandleAsync(int length)
     {
-        var line = _line.AsSpan(0, length);
+        var line = _line.AsSpan(0, length); // rented by ReadCommandAsync
         if (line.Contains((byte)0))
         {
             _log.LogInformation("SMTP {Peer}: NUL byte in command", _peer.Address);
@@ -290,6 +306,7 @@ internal sealed partial class SmtpSession
 
     // ------------------------------------------------------------------ MAIL / RCPT
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask MailAsync(string arg)
     {
         int e = SmtpPath.TryParse(arg, out var path);
@@ -320,6 +337,7 @@ internal sealed partial class SmtpSession
         Reply(SmtpReplies.Ok);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask RcptAsync(string arg)
     {
         if (_rcpts.Count >= _limits.MaxRecipients)
