@@ -11,8 +11,10 @@ using XMail.Fast.FloorSink;
 // smtp-sink). --spool DIR streams each message to its own file in DIR/temp and answers 250 only after XMail.Fast's
 // own group commit (SpoolCommitter: pipelined syncfs, rename into DIR/mess) made it durable. --journal DIR appends
 // every message to one preallocated file made durable by a shared fdatasync: the cheapest durable design.
-//   XMail.Fast.FloorSink --port N [--spool DIR | --journal DIR]
+// --raw serves the same dialogue from a plain socket accept loop instead of Kestrel.
+//   XMail.Fast.FloorSink --port N [--spool DIR | --journal DIR] [--raw 1]
 int port = 0;
+bool raw = false;
 IMessageStore? store = null;
 for (int i = 0; i + 1 < args.Length; i += 2)
 {
@@ -21,16 +23,23 @@ for (int i = 0; i + 1 < args.Length; i += 2)
         case "--port": if (!int.TryParse(args[i + 1], out port)) port = 0; break;
         case "--spool": store = new SpoolFileStore(args[i + 1]); break;
         case "--journal": store = new JournalStore(args[i + 1]); break;
+        case "--raw": raw = args[i + 1] == "1"; break;
         default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
     }
 }
 if (port <= 0 || args.Length % 2 != 0)
 {
-    Console.Error.WriteLine("usage: XMail.Fast.FloorSink --port N [--spool DIR | --journal DIR]");
+    Console.Error.WriteLine("usage: XMail.Fast.FloorSink --port N [--spool DIR | --journal DIR] [--raw 1]");
     return 2;
 }
 
-using var _ = store;
+using var storeLifetime = store;
+if (raw)
+{
+    Console.WriteLine($"floor sink (plain sockets) on 127.0.0.1:{port} ({store?.GetType().Name ?? "discard"})");
+    await RawSocketListener.RunAsync(port, store);
+    return 0;
+}
 var host = Host.CreateDefaultBuilder()
     .ConfigureLogging(l => l.ClearProviders())
     .ConfigureServices(s => s.AddSingleton(new SinkOptions(store)))

@@ -11,6 +11,13 @@ namespace XMail.Fast.FloorSink;
 /// </summary>
 internal sealed class SinkConnectionHandler(SinkOptions options) : ConnectionHandler
 {
+    public override Task OnConnectedAsync(ConnectionContext connection) =>
+        SinkSession.RunAsync(options.Store, connection.Transport.Input, connection.Transport.Output);
+}
+
+/// <summary>The canned SMTP dialogue itself, over any pair of pipes (Kestrel's, or a plain socket's).</summary>
+internal static class SinkSession
+{
     private static readonly byte[] Greeting = "220 floor-sink ESMTP\r\n"u8.ToArray();
     private static readonly byte[] EhloReply = "250-floor-sink\r\n250-PIPELINING\r\n250 8BITMIME\r\n"u8.ToArray();
     private static readonly byte[] Ok = "250 OK\r\n"u8.ToArray();
@@ -18,13 +25,11 @@ internal sealed class SinkConnectionHandler(SinkOptions options) : ConnectionHan
     private static readonly byte[] Bye = "221 Bye\r\n"u8.ToArray();
     private static readonly byte[] EndOfData = "\r\n.\r\n"u8.ToArray();
 
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    public static async Task RunAsync(IMessageStore? store, PipeReader input, PipeWriter output)
     {
-        var input = connection.Transport.Input;
-        var output = connection.Transport.Output;
         await output.WriteAsync(Greeting);
         // In DATA the CRLF that ended the DATA line counts as the start of a possible terminator (empty body).
-        var body = new BodyWriter(options.Store);
+        var body = new BodyWriter(store);
         while (true)
         {
             var read = await input.ReadAsync();
