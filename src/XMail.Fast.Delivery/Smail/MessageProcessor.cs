@@ -106,7 +106,7 @@ public sealed class MessageProcessor
 
         try
         {
-            if (CountReceived(message) > _context.Config.MaxMTAOps)
+            if (message.CountReceivedFields() > _context.Config.MaxMTAOps)
             {
                 await FreezeLoopedAsync(message, info with { Tries = tries }, path).ConfigureAwait(false);
                 return;
@@ -281,16 +281,5 @@ public sealed class MessageProcessor
         if (_context.Config.RemoveSpoolErrors) _store.Remove(r);
         else _store.Freeze(r, path);
         foreach (var n in notices) _context.Queue.TryEnqueue(n);
-    }
-
-    /// <summary>Received: header fields of the message (the MTA hops it has made).</summary>
-    public static int CountReceived(SpoolMessage message)
-    {
-        int n = 0;
-        using var s = message.OpenMessage();
-        using var reader = new StreamReader(s, Encoding.Latin1, false, 16 * 1024);
-        while (reader.ReadLine() is { Length: > 0 } line)
-            if (line.StartsWith("Received:", StringComparison.OrdinalIgnoreCase)) n++;
-        return n;
     }
 }

@@ -1,3 +1,5 @@
+using System.Buffers;
+using XMail.Fast.Core.Smtp;
 using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Delivery.Spool;
@@ -95,6 +97,27 @@ public sealed class SpoolMessage
         var fs = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024);
         fs.Position = Header.DataOffset;
         return fs;
+    }
+
+    /// <summary>The "Received:" fields in the message's header (the MaxMTAOps loop check). Allocates nothing for a
+    /// message held in memory; one on disk streams through a pooled buffer.</summary>
+    public int CountReceivedFields()
+    {
+        if (_content is { } c)
+            return ReceivedHopCounter.CountIn(c.AsSpan((int)Math.Min(Header.DataOffset, c.Length)));
+        var counter = new ReceivedHopCounter();
+        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            using var s = OpenMessage();
+            int n;
+            while ((n = s.Read(buffer, 0, buffer.Length)) > 0 && counter.Feed(buffer.AsSpan(0, n))) { }
+            return counter.Count;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 
     /// <summary>Re-reads the header after an external filter rewrote the file (exit code 7).</summary>
