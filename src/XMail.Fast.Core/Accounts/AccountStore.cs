@@ -60,8 +60,9 @@ public sealed class AccountStore
     public UserVars GetUserVars(UserRecord user) => UserVars.Load(UserTabPath(user), _log);
 
     /// <summary>The account's user.tab variables, shared and read-only (see <see cref="UserVarsCache"/>): for the mail paths.</summary>
-    public UserVars CachedUserVars(UserRecord user) => (_userVarsCache ??= new UserVarsCache(this)).Get(user);
+    public UserVars CachedUserVars(UserRecord user) => UserVarsCache.Get(user);
 
+    private UserVarsCache UserVarsCache => _userVarsCache ??= new UserVarsCache(this);
     private UserVarsCache? _userVarsCache;
 
     /// <summary>Checks a clear-text password against mailusers.tab (constant time).</summary>
@@ -209,6 +210,7 @@ public sealed class AccountStore
         var vars = TabFile.Bytes.GetBytes(string.Concat(DefaultUserVars(user.Domain).All.Select(kv => TabLine.FromFields(kv.Key, kv.Value).Raw + "\n")));
         using (var fs = new FileStream(Path.Combine(dir, "user.tab"), FileMode.Create, FileAccess.Write, FileShare.Read, 1))
             fs.Write(vars);
+        UserVarsCache.Forget(user);
         return dir;
     }
 
@@ -292,6 +294,7 @@ public sealed class AccountStore
                 else vars.Set(n, v);
             }
             vars.Save(UserTabPath(user));
+            UserVarsCache.Forget(user);
         }
         return ErrorCode.Success;
     }
@@ -442,6 +445,7 @@ public sealed class AccountStore
         _aliases.Invalidate();
         _aliasDomains.Invalidate();
         _extAliases.Invalidate();
+        _userVarsCache?.Clear();
     }
 
     private static TabLine FormatUser(UserRecord u) =>
