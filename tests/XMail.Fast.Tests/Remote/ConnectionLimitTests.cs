@@ -4,14 +4,18 @@ using XMail.Fast.Tests.Infrastructure;
 namespace XMail.Fast.Tests.Remote;
 
 /// <summary>Outbound sessions per destination host are bounded (XMail.Fast addition; default 8); callers beyond wait.</summary>
-public sealed class ConnectionLimitTests : IAsyncDisposable
+public sealed class ConnectionLimitTests : IAsyncLifetime
 {
     private readonly FakeSmtpPeer _peer = new() { FinalReplyDelay = TimeSpan.FromMilliseconds(100) };
     private readonly RemoteHarness _h = new();
 
     public ConnectionLimitTests() => _h.Forwards.Add(("dest.test", _peer.HostPort));
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 never calls a test class's DisposeAsync, and each test left its
+    // MailRoot folder in /tmp and its peer's socket open.
+    public async Task DisposeAsync()
     {
         await _h.DisposeAsync();
         await _peer.DisposeAsync();

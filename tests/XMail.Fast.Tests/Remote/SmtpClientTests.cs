@@ -4,7 +4,7 @@ using XMail.Fast.Delivery.Remote;
 namespace XMail.Fast.Tests.Remote;
 
 /// <summary>The SMTP client against a scripted peer: replies, per-recipient outcomes, failures, TLS, AUTH, reuse.</summary>
-public sealed class SmtpClientTests : IAsyncDisposable
+public sealed class SmtpClientTests : IAsyncLifetime
 {
     private readonly FakeSmtpPeer _peer = new();
     private readonly RemoteHarness _h = new();
@@ -12,7 +12,11 @@ public sealed class SmtpClientTests : IAsyncDisposable
 
     public SmtpClientTests() => _h.Forwards.Add(("dest.test", _peer.HostPort));
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 never calls a test class's DisposeAsync, and each test left its
+    // MailRoot folder in /tmp and its peer's socket open.
+    public async Task DisposeAsync()
     {
         await _h.DisposeAsync();
         await _peer.DisposeAsync();
