@@ -9,11 +9,14 @@ namespace XMail.Fast.Tests.Remote;
 /// The whole path: a client relays through XMail.Fast (SMTP → spool → SMAIL → remote delivery) to a scripted peer
 /// chosen by smtpfwd.tab; success empties the spool, 5xx bounces to the sender, 4xx keeps the message for retry.
 /// </summary>
-public sealed class RemoteDeliveryEndToEndTests : IAsyncDisposable
+public sealed class RemoteDeliveryEndToEndTests : IAsyncLifetime
 {
     private readonly FakeSmtpPeer _peer = new();
 
-    public async ValueTask DisposeAsync() => await _peer.DisposeAsync();
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime: xunit 2 does not call a test class's IAsyncDisposable.
+    public async Task DisposeAsync() => await _peer.DisposeAsync();
 
     private Task<TestServer> StartRelayAsync() => TestServer.StartAsync(prepare: root =>
     {

@@ -8,7 +8,7 @@ using XMail.Fast.Tests.Infrastructure;
 namespace XMail.Fast.Tests.Remote;
 
 /// <summary>"SMTPGW.TAB", "SMTPFWD.TAB", "DefaultSMTPGateways", "SmtpGwConfig", "MAIL ROUTING THROUGH ADDRESSES" and MX routing.</summary>
-public sealed class SmtpRoutingTests : IAsyncDisposable
+public sealed class SmtpRoutingTests : IAsyncLifetime
 {
     private readonly List<(string, string)> _gw = new(), _fwd = new();
     private readonly Dictionary<string, string> _vars = new(StringComparer.OrdinalIgnoreCase);
@@ -16,7 +16,10 @@ public sealed class SmtpRoutingTests : IAsyncDisposable
 
     private RemoteRouter Router() => new(() => new DomainRouteTable(_gw), () => new DomainRouteTable(_fwd), () => new ServerConfig(new(_vars, StringComparer.OrdinalIgnoreCase)));
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // IAsyncLifetime: xunit 2 does not call a test class's IAsyncDisposable.
+    public async Task DisposeAsync()
     {
         foreach (var d in _owned) await d.DisposeAsync();
     }
