@@ -6,6 +6,7 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        ShutdownSignals.RestoreDefaults(); // before anything sets up the runtime's signal handling
         if (args.Length == 2 && args[0] == "--health") return await HealthProbe.RunAsync(args[1]).ConfigureAwait(false);
 
         XMailOptions options;

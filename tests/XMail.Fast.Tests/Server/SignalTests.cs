@@ -6,16 +6,22 @@ namespace XMail.Fast.Tests.Server;
 /// <summary>"SERVER SHUTDOWN [Linux]": kill -INT/-TERM `cat XMail.pid` stops the real executable gracefully.</summary>
 public class SignalTests
 {
+    /// <param name="startedIgnoringSignal">Started the way a script's "XMail &amp;" (or nohup) starts it: with the signal
+    /// ignored. XMail 1.27 installs its own handlers, so kill -INT stops it all the same.</param>
     [Theory]
-    [InlineData("-TERM")]
-    [InlineData("-INT")]
-    public async Task Signal_stops_the_server_and_removes_the_pid_file(string signal)
+    [InlineData("-TERM", false)]
+    [InlineData("-INT", false)]
+    [InlineData("-INT", true)]
+    [InlineData("-TERM", true)]
+    public async Task Signal_stops_the_server_and_removes_the_pid_file(string signal, bool startedIgnoringSignal)
     {
         using var root = new Infrastructure.TempMailRoot();
         var pidDir = Directory.CreateTempSubdirectory("xmf-pid").FullName;
         int port;
         using (var l = new TcpListener(System.Net.IPAddress.Loopback, 0)) { l.Start(); port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port; }
-        var psi = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo(startedIgnoringSignal ? "/bin/sh" : "dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        // An ignored signal stays ignored across exec, and exec keeps the pid: the server is this process.
+        if (startedIgnoringSignal) foreach (var a in new[] { "-c", $"trap '' {signal[1..]}; exec \"$0\" \"$@\"", "dotnet" }) psi.ArgumentList.Add(a);
         foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "XMail.dll"), "-Ms", root.Path, "-SI", "127.0.0.1:" + port,
                      "-X-", "-P-", "-B-", "-C-", "-W-", "-F-", "-Y-" })
             psi.ArgumentList.Add(a);
