@@ -4,7 +4,7 @@ namespace XMail.Fast.Core.Accounts;
 
 /// <summary>
 /// user.tab variables per account for the mail paths (SMTP RCPT checks, delivery): parsed once, then re-read only
-/// when the file's modification time or length changes, and that is looked at once per <see cref="MaxAge"/> at most
+/// when the file's modification time or length changes, and that is looked at once per half second at most
 /// (like every table: a hand edit takes effect within half a second). Writes made by this process (CTRL uservarsset,
 /// useradd, cfgfileset) forget the entry at once. A missing file gives the empty set, as <see cref="UserVars.Load"/>
 /// does. Callers must not modify the returned vars (CTRL, which edits them, uses <see cref="AccountStore.GetUserVars"/>).
@@ -13,7 +13,7 @@ namespace XMail.Fast.Core.Accounts;
 /// </summary>
 public sealed class UserVarsCache
 {
-    public static TimeSpan MaxAge { get; set; } = TimeSpan.FromMilliseconds(500);
+    private const long MaxAgeMs = 500;
 
     private readonly AccountStore _accounts;
     private readonly ConcurrentDictionary<(string Domain, string Dir), Entry> _entries = new();
@@ -24,16 +24,14 @@ public sealed class UserVarsCache
     {
         var key = (user.Domain, user.Dir);
         long now = Environment.TickCount64;
-        if (_entries.TryGetValue(key, out var e))
-        {
-            if (now - e.CheckedAt < MaxAge.TotalMilliseconds) return e.Vars;
-            if (e.Stamp == Stamp(_accounts.UserTabPath(user)))
-            {
-                e.CheckedAt = now;
-                return e.Vars;
-            }
-        }
+        _entries.TryGetValue(key, out var e);
+        if (e is not null && now - e.CheckedAt < MaxAgeMs) return e.Vars;
         var stamp = Stamp(_accounts.UserTabPath(user));
+        if (e is not null && e.Stamp == stamp)
+        {
+            e.CheckedAt = now;
+            return e.Vars;
+        }
         var vars = _accounts.GetUserVars(user);
         if (_entries.Count > 100_000) _entries.Clear(); // bounded: a cache, not a registry
         _entries[key] = new Entry(stamp, vars) { CheckedAt = now };

@@ -1,6 +1,5 @@
 using XMail.Fast.Core.Telemetry;
 using System.Collections.Concurrent;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core;
 using XMail.Fast.Core.Config;
