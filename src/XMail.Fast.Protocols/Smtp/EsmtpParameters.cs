@@ -40,6 +40,26 @@ public static class EsmtpParameters
         return null;
     }
 
+    /// <summary>
+    /// The MAIL FROM parameters as the spool records them: the client's AUTH= is dropped and, when this session
+    /// authenticated, replaced by the login it made. The spool's AUTH= is what message filters (!aex), closed
+    /// mailing lists and $(USERAUTH) trust, so a client must never choose it (RFC 4954 section 5: an AUTH= from a
+    /// client that is not trusted is treated as AUTH=&lt;&gt;).
+    /// </summary>
+    public static string ForSpool(string parameters, string? authenticatedUser)
+    {
+        var kept = new System.Text.StringBuilder(parameters.Length + 32);
+        foreach (var range in parameters.AsSpan().Split(' '))
+        {
+            var p = parameters.AsSpan()[range];
+            if (p.IsEmpty || p.StartsWith("AUTH=", StringComparison.OrdinalIgnoreCase)) continue;
+            if (kept.Length > 0) kept.Append(' ');
+            kept.Append(p);
+        }
+        if (authenticatedUser is not null) kept.Append(kept.Length > 0 ? " AUTH=" : "AUTH=").Append(authenticatedUser);
+        return kept.ToString();
+    }
+
     /// <summary>Null when RCPT TO carries no parameter (we advertise no RCPT extension), else the reply to send.</summary>
     public static string? CheckRcpt(ReadOnlySpan<char> parameters)
     {

@@ -331,7 +331,8 @@ internal sealed partial class SmtpSession
             return;
         }
         _from = path;
-        _mailLine = "MAIL FROM:<" + path!.Address + ">" + (path.Parameters.Length > 0 ? " " + path.Parameters : "");
+        var parameters = EsmtpParameters.ForSpool(path!.Parameters, _peer.AuthUser);
+        _mailLine = "MAIL FROM:<" + path.Address + ">" + (parameters.Length > 0 ? " " + parameters : "");
         _messageId = _ctx.MessageIds.NextSmtpId();
         _state = SmtpState.Mail;
         Reply(SmtpReplies.Ok);
