@@ -6,7 +6,10 @@ using static XMail.Fast.Tests.Pop3.Pop3TestKit;
 
 namespace XMail.Fast.Tests.Pop3;
 
-/// <summary>Independent clients against the POP3/POP3S listeners: MailKit, Python poplib, curl.</summary>
+/// <summary>
+/// Independent clients against the POP3/POP3S listeners: MailKit, and (interop group, skipped where the program is
+/// missing) Python poplib, curl and fetchmail.
+/// </summary>
 public class Pop3ClientInteropTests
 {
     [Fact]
@@ -64,10 +67,10 @@ public class Pop3ClientInteropTests
         Assert.DoesNotContain("STLS", await c.ReadDotListAsync());
     }
 
-    [Fact]
+    [SkippableFact, Trait("Category", ThirdPartyProgram.Interop)]
     public async Task Python_poplib_session()
     {
-        Assert.True(Tool("python3"), "python3 is not installed (.ci/run installs it)");
+        var python = ThirdPartyProgram.Require("python3", "python3");
         await using var s = await TestServer.StartAsync();
         for (int i = 0; i < 20; i++) Put(s, $"{1000 + i}.m", MessageOfSize(1024, "m" + i));
         var script = $$"""
@@ -85,29 +88,29 @@ public class Pop3ClientInteropTests
             p.quit()
             print('ok')
             """;
-        var (code, output) = await Run("python3", "-c", script);
+        var (code, output) = await Run(python, "-c", script);
         Assert.True(code == 0, output);
         Assert.Contains("ok", output);
         Assert.Equal(19, NewFiles(s).Length);
     }
 
-    [Fact]
+    [SkippableFact, Trait("Category", ThirdPartyProgram.Interop)]
     public async Task Curl_lists_and_retrieves()
     {
-        Assert.True(Tool("curl"), "curl is not installed (.ci/run installs it)");
+        var curl = ThirdPartyProgram.Require("curl", "curl");
         await using var s = await TestServer.StartAsync();
         Put(s, "1.m", "Subject: via curl\r\n\r\ncurl body\r\n");
         var url = $"pop3://127.0.0.1:{s.Port("POP3")}/1";
-        var (code, output) = await Run("curl", "-s", "--user", "xmailuser@xmailserver.test:xmail", url);
+        var (code, output) = await Run(curl, "-s", "--user", "xmailuser@xmailserver.test:xmail", url);
         Assert.True(code == 0, output);
         Assert.Contains("Subject: via curl", output);
         Assert.Contains("curl body", output);
     }
 
-    [Fact]
+    [SkippableFact, Trait("Category", ThirdPartyProgram.Interop)]
     public async Task Fetchmail_downloads_and_deletes()
     {
-        Assert.True(Tool("fetchmail"), "fetchmail is not installed (.ci/run installs it)");
+        var fetchmail = ThirdPartyProgram.Require("fetchmail", "fetchmail");
         await using var s = await TestServer.StartAsync();
         Put(s, "1.m", "Subject: via fetchmail\r\n\r\nfirst body\r\n");
         Put(s, "2.m", "Subject: second\r\n\r\n.dotted line\r\n");
@@ -120,7 +123,7 @@ public class Pop3ClientInteropTests
                 $"poll 127.0.0.1 with proto POP3 port {s.Port("POP3")} user \"xmailuser@xmailserver.test\" there with password \"xmail\" is root here " +
                 $"sslproto '' no sslcertck mda \"/bin/sh -c 'cat >> {outFile}'\"\n");
             File.SetUnixFileMode(rc, UnixFileMode.UserRead | UnixFileMode.UserWrite); // fetchmail refuses a readable rc file
-            var (code, output) = await Run("fetchmail", "--nosyslog", "--nodetach", "-f", rc, "--pidfile", Path.Combine(dir, "pid"));
+            var (code, output) = await Run(fetchmail, "--nosyslog", "--nodetach", "-f", rc, "--pidfile", Path.Combine(dir, "pid"));
             Assert.True(code == 0, output);
             var got = File.ReadAllText(outFile);
             Assert.Contains("Subject: via fetchmail", got);
@@ -130,9 +133,6 @@ public class Pop3ClientInteropTests
         }
         finally { Directory.Delete(dir, true); }
     }
-
-    private static bool Tool(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, name)));
 
     private static async Task<(int Code, string Output)> Run(string file, params string[] args)
     {

@@ -5,12 +5,12 @@ using XMail.Fast.Tests.Infrastructure;
 
 namespace XMail.Fast.Tests.Remote;
 
-/// <summary>"MailRoot structure: dnscache &lt;dir&gt;" (mx, ns) and "-MD ndirs": the on-disk DNS cache, against a real dnsmasq.</summary>
+/// <summary>"MailRoot structure: dnscache &lt;dir&gt;" (mx, ns) and "-MD ndirs": the on-disk DNS cache, against a real DNS server on loopback.</summary>
 public sealed class DnsCacheDirectoryTests : IDisposable
 {
-    private readonly Dnsmasq _dns = Dnsmasq.Start(
-        "--local-ttl=600", "--mx-host=a.test,mx1.a.test,10", "--mx-host=a.test,mx2.a.test,20",
-        "--host-record=mx1.a.test,127.0.0.11", "--host-record=b.test,127.0.0.12");
+    private readonly TestDnsServer _dns = TestDnsServer.Start(
+        "a.test 600 MX 10 mx1.a.test", "a.test 600 MX 20 mx2.a.test",
+        "mx1.a.test 600 A 127.0.0.11", "b.test 600 A 127.0.0.12");
 
     private readonly string _dir = Directory.CreateTempSubdirectory("xmf-dnscache-").FullName;
 

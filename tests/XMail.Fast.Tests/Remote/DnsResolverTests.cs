@@ -5,16 +5,15 @@ using XMail.Fast.Tests.Infrastructure;
 
 namespace XMail.Fast.Tests.Remote;
 
-/// <summary>"SmartDNSHost", "-M4/-M5/-M6/-M7": DNS answers from a real dnsmasq on loopback.</summary>
+/// <summary>"SmartDNSHost", "-M4/-M5/-M6/-M7": DNS answers from a real DNS server on loopback.</summary>
 public sealed class DnsResolverTests : IDisposable
 {
-    private readonly Dnsmasq _dns = Dnsmasq.Start(
-        "--mx-host=a.test,mx1.a.test,10", "--mx-host=a.test,mx2.a.test,20", "--mx-host=a.test,mx3.a.test,20",
-        "--host-record=mx1.a.test,127.0.0.11", "--host-record=mx2.a.test,127.0.0.12", "--host-record=mx3.a.test,127.0.0.13",
-        "--host-record=v4.test,127.0.0.5", "--host-record=v6.test,::5", "--host-record=both.test,127.0.0.6,::6",
-        "--ptr-record=9.0.0.127.in-addr.arpa,mail.ptr.test", "--txt-record=2.0.0.127.bl.test,listed-here",
-        "--host-record=2.0.0.127.bl.test,127.0.0.2",
-        "--server=/broken.test/127.0.0.1#9");
+    private readonly TestDnsServer _dns = TestDnsServer.Start(
+        "a.test MX 10 mx1.a.test", "a.test MX 20 mx2.a.test", "a.test MX 20 mx3.a.test",
+        "mx1.a.test A 127.0.0.11", "mx2.a.test A 127.0.0.12", "mx3.a.test A 127.0.0.13",
+        "v4.test A 127.0.0.5", "v6.test AAAA ::5", "both.test A 127.0.0.6", "both.test AAAA ::6",
+        "127.0.0.9 PTR mail.ptr.test", "2.0.0.127.bl.test TXT listed-here", "2.0.0.127.bl.test A 127.0.0.2",
+        "broken.test SERVFAIL", "slow.test TIMEOUT");
 
     public void Dispose() => _dns.Dispose();
 
@@ -61,6 +60,14 @@ public sealed class DnsResolverTests : IDisposable
         Assert.Equal(DnsStatus.TempFail, (await Resolver().MxAsync("x.broken.test")).Status);
         var dead = new DnsResolver(() => "127.0.0.1:9:udp") { Timeout = TimeSpan.FromMilliseconds(300) };
         Assert.Equal(DnsStatus.TempFail, (await dead.MxAsync("a.test")).Status);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_answers_is_temporary()
+    {
+        var r = new DnsResolver(() => _dns.SmartDnsHost()) { Timeout = TimeSpan.FromMilliseconds(300) };
+        Assert.Equal(DnsStatus.TempFail, (await r.MxAsync("x.slow.test")).Status);
+        Assert.Contains("x.slow.test MX", _dns.Asked);
     }
 
     [Fact]

@@ -34,8 +34,11 @@ public class SignalTests
         try
         {
             var pidFile = Path.Combine(pidDir, "XMail.pid");
-            Assert.True(await Infrastructure.TestServer.WaitUntilAsync(() => File.Exists(pidFile), TimeSpan.FromSeconds(30)), "XMail.pid not written");
-            Assert.Equal(p.Id.ToString(), File.ReadAllText(pidFile).Trim());
+            // The file exists a moment before its number is in it: wait for the whole line.
+            string written = "";
+            Assert.True(await Infrastructure.TestServer.WaitUntilAsync(() => (written = ReadPid(pidFile)).EndsWith('\n'), TimeSpan.FromSeconds(30)),
+                "XMail.pid not written");
+            Assert.Equal(p.Id.ToString(), written.Trim());
             using (var kill = Process.Start("kill", [signal, p.Id.ToString()])) await kill.WaitForExitAsync();
             using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await p.WaitForExitAsync(cts.Token);
@@ -47,5 +50,11 @@ public class SignalTests
             if (!p.HasExited) p.Kill(entireProcessTree: true);
             Directory.Delete(pidDir, true);
         }
+    }
+
+    private static string ReadPid(string path)
+    {
+        try { return File.ReadAllText(path); }
+        catch (IOException) { return ""; }
     }
 }

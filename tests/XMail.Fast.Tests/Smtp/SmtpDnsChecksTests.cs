@@ -5,7 +5,7 @@ using static XMail.Fast.Tests.Smtp.SmtpTestKit;
 
 namespace XMail.Fast.Tests.Smtp;
 
-/// <summary>One dnsmasq on loopback for the whole class: DNS maps, PTR names and sender domains.</summary>
+/// <summary>One DNS server on loopback for the whole class: DNS maps, PTR names and sender domains.</summary>
 public sealed class SmtpDnsZone : IDisposable
 {
     /// <summary>Has the PTR name client.hn.test.</summary>
@@ -13,22 +13,21 @@ public sealed class SmtpDnsZone : IDisposable
     /// <summary>Loopback too, but without a PTR record.</summary>
     public static readonly IPAddress Nameless = IPAddress.Parse("127.0.0.3");
 
-    public Dnsmasq Dns { get; } = Dnsmasq.Start(
-        "--local=/in-addr.arpa/",
-        "--ptr-record=1.0.0.127.in-addr.arpa,client.hn.test",
+    public TestDnsServer Dns { get; } = TestDnsServer.Start(
+        "127.0.0.1 PTR client.hn.test",
         // 127.0.0.1 is listed in bl-drop.test and bl-auth.test, nobody in bl-clean.test.
-        "--host-record=1.0.0.127.bl-drop.test,127.0.0.2",
-        "--host-record=1.0.0.127.bl-auth.test,127.0.0.2",
-        "--host-record=3.0.0.127.bl-delay.test,127.0.0.2",
-        "--mx-host=mx.test,mail.mx.test,10", "--host-record=mail.mx.test,127.0.0.9",
-        "--host-record=aonly.test,127.0.0.8");
+        "1.0.0.127.bl-drop.test A 127.0.0.2",
+        "1.0.0.127.bl-auth.test A 127.0.0.2",
+        "3.0.0.127.bl-delay.test A 127.0.0.2",
+        "mx.test MX 10 mail.mx.test", "mail.mx.test A 127.0.0.9",
+        "aonly.test A 127.0.0.8");
 
     public void Dispose() => Dns.Dispose();
 }
 
 /// <summary>
 /// "SERVER.TAB VARIABLES" CustMapsList, SMTP-RDNSCheck, CheckMailerDomain (with SmartDNSHost pointing at a real
-/// dnsmasq) and "SMTP.HNPROP.TAB" (properties by the client's PTR name). Clients on 127.0.0.1 and 127.0.0.3 play a
+/// DNS server on loopback) and "SMTP.HNPROP.TAB" (properties by the client's PTR name). Clients on 127.0.0.1 and 127.0.0.3 play a
 /// named and a nameless peer.
 /// </summary>
 public sealed class SmtpDnsChecksTests(SmtpDnsZone zone) : IClassFixture<SmtpDnsZone>
