@@ -3,7 +3,7 @@
 #                                builds Release into WORK/bin, starts the server (pid in XMF_PID, log in WORK/xmail.log)
 #                                and waits until PORT answers. The caller's EXIT trap stops it with xmf_server_stop.
 XMF_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-FIXTURE=${FIXTURE:-$XMF_REPO/../shared/fixtures/xmail-1.27-MailRoot}
+FIXTURE=${FIXTURE:-$XMF_REPO/tests/fixtures/xmail-1.27-MailRoot}
 
 xmf_server_start() {
   local work=$1 port=$2
