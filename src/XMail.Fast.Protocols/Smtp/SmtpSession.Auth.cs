@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Smtp;
@@ -25,13 +24,9 @@ internal sealed partial class SmtpSession
         return list.Split(',', StringSplitOptions.TrimEntries).Any(m => m.Equals(mechanism, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>AUTH mechanism [initial-response] (once per session: the state table's guard).</summary>
     private async ValueTask AuthAsync(string arg)
     {
-        if (_peer.IsAuthenticated)
-        {
-            Error(SmtpReplies.BadSequence);
-            return;
-        }
         var parts = arg.Trim(' ').Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
         if (parts.Length == 0)
         {
@@ -149,14 +144,14 @@ internal sealed partial class SmtpSession
     /// <summary>One SASL continuation line (flushes the 334 first); null when the peer closed. "*" cancels (501).</summary>
     private async ValueTask<string?> ReadAuthLineAsync()
     {
-        var (status, length) = await ReadCommandAsync().ConfigureAwait(false);
-        if (status == CommandRead.Closed)
+        var read = await Reader.ReadLineAsync().ConfigureAwait(false);
+        if (read == CommandRead.Closed)
         {
-            _quit = true;
+            Ended = true;
             return null;
         }
-        if (status == CommandRead.TooLong) return "";
-        return Encoding.Latin1.GetString(_line!, 0, length).Trim();
+        if (read == CommandRead.TooLong) return "";
+        return Reader.LineText().Trim();
     }
 
     private static string? DecodeBase64(string text)
@@ -168,35 +163,15 @@ internal sealed partial class SmtpSession
 
     // ------------------------------------------------------------------ STARTTLS
 
+    /// <summary>STARTTLS, its guard passed (no TLS yet, TLS enabled, a certificate).</summary>
     private async ValueTask StartTlsAsync()
     {
-        if (_peer.Secure)
+        if (!await TlsUpgrade.UpgradeAsync(_t, _certs, SmtpReplies.TlsReady, SmtpReplies.StartTlsPipelined, _limits.TlsHandshakeTimeout).ConfigureAwait(false))
         {
-            Error(SmtpReplies.BadSequence);
+            _log.LogWarning("SMTP {Peer}: data pipelined after STARTTLS, disconnected", _peer.Address);
+            Ended = true;
             return;
         }
-        if (!_ctx.Config.EnableSmtpTls || _certs.Current is not { } cert)
-        {
-            Error(SmtpReplies.TlsUnavailable);
-            return;
-        }
-        // Anything the client pipelined after STARTTLS would be read as if it came over TLS (CVE-2011-0411):
-        // refuse and drop instead of executing it.
-        if (_t.Input.TryRead(out var pending))
-        {
-            bool injected = pending.Buffer.Length > 0;
-            _t.Input.AdvanceTo(pending.Buffer.Start);
-            if (injected)
-            {
-                _log.LogWarning("SMTP {Peer}: data pipelined after STARTTLS, disconnected", _peer.Address);
-                Reply(SmtpReplies.StartTlsPipelined);
-                _quit = true;
-                return;
-            }
-        }
-        Reply(SmtpReplies.TlsReady);
-        await _t.FlushAsync().ConfigureAwait(false);
-        await _t.StartTlsAsync(cert, _limits.IdleTimeout).ConfigureAwait(false);
         // RFC 3207 §4.2: forget everything learnt before TLS.
         _peer.Secure = true;
         _peer.HeloDomain = null;
