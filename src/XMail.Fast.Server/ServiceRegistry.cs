@@ -47,6 +47,10 @@ internal static class ServiceRegistry
         services.AddSingleton(sp => new SmailService(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<IRemoteDelivery>()));
         services.AddHostedService(sp => sp.GetRequiredService<SmailService>());
         services.AddHostedService<LmailService>();
-        services.AddSingleton<CtrlConnectionHandler>(); // one instance for CTRL and CTRLS: -CX counts both
+        // One handler instance per protocol, whatever the number of endpoints (-XI), so each service's session gate
+        // counts all of its connections: CTRL and CTRLS share -CX; SMTP/SMTPS and POP3/POP3S have a gate each.
+        services.AddSingleton<Pop3ConnectionHandler>();
+        services.AddSingleton<FingerConnectionHandler>();
+        services.AddSingleton<CtrlConnectionHandler>();
     }
 }

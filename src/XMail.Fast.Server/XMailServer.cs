@@ -79,12 +79,7 @@ public sealed class XMailServer : IAsyncDisposable
                     {
                         k.Listen(ep, lo =>
                         {
-                            var tag = new ListenerTag(service, implicitTls);
-                            lo.Use(next => ctx =>
-                            {
-                                ctx.Features.Set(tag);
-                                return next(ctx);
-                            });
+                            UseConnectionMiddleware(lo, new ListenerTag(service, implicitTls));
                             register(lo);
                             listeners.Add((service, lo));
                         });
@@ -109,6 +104,18 @@ public sealed class XMailServer : IAsyncDisposable
         foreach (var (service, lo) in listeners) log.LogInformation("{Service} listening on {EndPoint}", service, lo.IPEndPoint);
         return new XMailServer(host, context, listeners);
     }
+
+    /// <summary>
+    /// What runs on every accepted connection before its protocol handler's admission: the listener tag (which
+    /// service, implicit TLS or not) as a connection feature. A PROXY protocol reader belongs here too: it replaces
+    /// ConnectionContext.RemoteEndPoint, so admission, policy, logs and per-address limits all see the real client.
+    /// </summary>
+    private static void UseConnectionMiddleware(ListenOptions lo, ListenerTag tag) =>
+        lo.Use(next => ctx =>
+        {
+            ctx.Features.Set(tag);
+            return next(ctx);
+        });
 
     public Task WaitForShutdownAsync(CancellationToken ct = default) => _host.WaitForShutdownAsync(ct);
 

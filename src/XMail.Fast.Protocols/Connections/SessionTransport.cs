@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
@@ -98,7 +99,23 @@ public sealed class SessionTransport : IAsyncDisposable
     public void BufferLine(ReadOnlySpan<char> line)
     {
         Buffer(line);
-        Buffer("\r\n");
+        BufferCrlf();
+    }
+
+    public void BufferCrlf()
+    {
+        var span = Output.GetSpan(2);
+        span[0] = (byte)'\r';
+        span[1] = (byte)'\n';
+        Output.Advance(2);
+    }
+
+    /// <summary>Buffers a number in decimal without a string.</summary>
+    public void BufferNumber(long value)
+    {
+        var span = Output.GetSpan(20);
+        Utf8Formatter.TryFormat(value, span, out int n);
+        Output.Advance(n);
     }
 
     public ValueTask<FlushResult> FlushAsync() => Output.FlushAsync(Closed);

@@ -8,31 +8,21 @@ using XMail.Fast.Protocols.Connections;
 namespace XMail.Fast.Protocols.Ctrl;
 
 /// <summary>
-/// One CTRL connection: reads command lines and uploads (with the -Ct idle timeout), writes RESSTRINGs, "+00100"
-/// lists and files (dot-stuffed) and takes "+00101" uploads (dot-unstuffed). Commands are run by
-/// <see cref="CtrlCommandTable"/>; this type only speaks the wire format.
+/// One CTRL connection: the states of <see cref="CtrlStateTable"/> (login in CtrlSession.Login.cs), command lines run by
+/// <see cref="CtrlCommandTable"/>, and the wire format: RESSTRINGs, "+00100" lists and files (dot-stuffed) and
+/// "+00101" uploads (dot-unstuffed).
 /// </summary>
-internal sealed class CtrlSession : IDisposable
+internal sealed partial class CtrlSession : CommandSession
 {
-    /// <summary>Longest command line accepted (XMail 1.27 used 4 KB; uservarsset lines can be longer).</summary>
-    public const int MaxCommandLine = 16 * 1024;
-    /// <summary>Longest line of an uploaded file.</summary>
-    public const int MaxUploadLine = 64 * 1024;
-    /// <summary>Largest uploaded file (mailproc.tab, custom domain file, configuration file).</summary>
-    public const int MaxUploadBytes = 16 * 1024 * 1024;
+    private readonly CtrlLimits _limits;
 
-    private readonly CancellationTokenSource _idle;
-    private readonly TimeSpan _timeout;
-
-    public CtrlSession(SessionTransport transport, CtrlServices services, TimeSpan timeout)
+    public CtrlSession(SessionTransport transport, CtrlServices services, CtrlLimits limits)
+        : base(transport, limits.Session, services.Context.Time)
     {
-        Transport = transport;
         Services = services;
-        _timeout = timeout;
-        _idle = CancellationTokenSource.CreateLinkedTokenSource(transport.Closed);
+        _limits = limits;
     }
 
-    public SessionTransport Transport { get; }
     public CtrlServices Services { get; }
     public MailServerContext Context => Services.Context;
     public ILogger Log => Services.Log;
@@ -41,26 +31,25 @@ internal sealed class CtrlSession : IDisposable
     /// <summary>The authenticated CTRL account ("" before login).</summary>
     public string User { get; set; } = "";
 
-    /// <summary>True after the idle timeout fired (the session is over).</summary>
-    public bool TimedOut { get; private set; }
+    public CtrlState State { get; private set; } = CtrlState.NotAuthenticated;
 
-    /// <summary>Reads one line; null when the peer closed or the idle timeout expired.</summary>
-    public async ValueTask<(string? Line, bool TooLong)> ReadLineAsync(int maxLength)
+    /// <summary>Takes one step of <see cref="CtrlStateTable"/>.</summary>
+    private void Enter(CtrlInput input) =>
+        State = CtrlStateTable.After(State, input) ?? throw new InvalidOperationException($"CTRL: {input} in state {State}");
+
+    protected override ValueTask HandleAsync(CommandRead read) =>
+        State == CtrlState.NotAuthenticated ? LoginLineAsync(read) : CommandLineAsync(read);
+
+    private async ValueTask CommandLineAsync(CommandRead read)
     {
-        _idle.CancelAfter(_timeout);
-        try
+        if (read == CommandRead.TooLong)
         {
-            return await LineReader.ReadLineAsync(Transport.Input, maxLength, _idle.Token).ConfigureAwait(false);
+            Log.LogWarning("CTRL [{Ip}] command line longer than {Max} bytes", PeerIp, _limits.MaxCommandLine);
+            await ReplyAsync(ErrorCode.LineTooLong).ConfigureAwait(false);
+            return;
         }
-        catch (OperationCanceledException)
-        {
-            TimedOut = !Transport.Closed.IsCancellationRequested;
-            return (null, false);
-        }
-        finally
-        {
-            if (!_idle.IsCancellationRequested) _idle.CancelAfter(Timeout.InfiniteTimeSpan);
-        }
+        Enter(CtrlInput.Command);
+        if (!await CtrlCommandTable.ExecuteAsync(this, Reader.LineText()).ConfigureAwait(false)) Ended = true;
     }
 
     public ValueTask WriteLineAsync(string line) => Transport.WriteLineAsync(line);
@@ -174,22 +163,25 @@ internal sealed class CtrlSession : IDisposable
     public async ValueTask<(byte[]? Content, ErrorCode Error)> ReceiveUploadAsync()
     {
         await Transport.WriteLineAsync("+00101 OK").ConfigureAwait(false);
+        Enter(CtrlInput.UploadStart);
         using var buffer = new MemoryStream();
         var error = ErrorCode.Success;
         var scratch = new byte[256];
         while (true)
         {
-            var (line, tooLong) = await ReadLineAsync(MaxUploadLine).ConfigureAwait(false);
-            if (line is null && !tooLong) return (null, ErrorCode.Success);
-            if (tooLong)
+            var read = await Reader.ReadLineAsync(_limits.MaxUploadLine).ConfigureAwait(false);
+            if (read == CommandRead.Closed) return (null, ErrorCode.Success);
+            if (read == CommandRead.TooLong)
             {
                 error = ErrorCode.LineTooLong;
                 continue;
             }
+            var line = Reader.LineText();
             if (line == ".") break;
+            Enter(CtrlInput.UploadLine);
             if (error != ErrorCode.Success) continue;
-            var text = line!.StartsWith('.') ? line.AsSpan(1) : line.AsSpan();
-            if (buffer.Length + text.Length + 1 > MaxUploadBytes)
+            var text = line.StartsWith('.') ? line.AsSpan(1) : line.AsSpan();
+            if (buffer.Length + text.Length + 1 > _limits.MaxUploadBytes)
             {
                 error = ErrorCode.MessageSize;
                 continue;
@@ -199,6 +191,7 @@ internal sealed class CtrlSession : IDisposable
             buffer.Write(scratch, 0, n);
             buffer.WriteByte((byte)'\n');
         }
+        Enter(CtrlInput.UploadEnd);
         if (error != ErrorCode.Success)
         {
             Log.LogWarning("CTRL [{Ip}] upload rejected: {Error}", PeerIp, ErrorCodeText.Describe(error));
@@ -206,6 +199,4 @@ internal sealed class CtrlSession : IDisposable
         }
         return (buffer.ToArray(), ErrorCode.Success);
     }
-
-    public void Dispose() => _idle.Dispose();
 }

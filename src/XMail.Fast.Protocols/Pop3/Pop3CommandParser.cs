@@ -71,18 +71,4 @@ public static class Pop3CommandParser
         args = args[i..];
         return true;
     }
-
-    /// <summary>Splits arguments on spaces (for USER/APOP: XMail requires an exact token count).</summary>
-    public static int CountTokens(ReadOnlySpan<byte> args)
-    {
-        int n = 0;
-        bool inToken = false;
-        foreach (byte b in args)
-        {
-            bool sep = b == Space;
-            if (!sep && !inToken) n++;
-            inToken = !sep;
-        }
-        return n;
-    }
 }

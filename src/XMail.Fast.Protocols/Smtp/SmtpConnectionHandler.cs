@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Policy;
@@ -8,10 +7,10 @@ using XMail.Fast.Protocols.Connections;
 namespace XMail.Fast.Protocols.Smtp;
 
 /// <summary>
-/// The SMTP (port 25) and SMTPS (implicit TLS, 465) listener: enforces -SX/-XX session limits ("421 Server too
-/// busy" beyond them) and runs one <see cref="SmtpSession"/> per connection.
+/// The SMTP (port 25) and SMTPS (implicit TLS, 465) listener: each port has its session gate (-SX for SMTP; SMTPS
+/// keeps its own limit, 1.27 has no switch for it) and runs one <see cref="SmtpSession"/> per connection.
 /// </summary>
-public sealed class SmtpConnectionHandler : ConnectionHandler
+public sealed class SmtpConnectionHandler : SessionListener
 {
     private readonly MailServerContext _ctx;
     private readonly ServerCertificate _certs;
@@ -20,11 +19,11 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
     private readonly SmtpFilters _filters;
     private readonly SmtpExternalAuth _extAuth;
     private readonly DiskSpaceGuard _disk;
-    private readonly ILogger _log;
     private readonly SessionGate _smtpGate = new();
     private readonly SessionGate _smtpsGate = new();
 
     public SmtpConnectionHandler(MailServerContext ctx, ServerCertificate certs, XMail.Fast.Core.Dns.IDnsResolver? dns = null)
+        : base(certs, ctx.Loggers.CreateLogger("XMail.SMTP"))
     {
         _ctx = ctx;
         _certs = certs;
@@ -33,35 +32,15 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         _filters = new SmtpFilters(ctx);
         _extAuth = new SmtpExternalAuth(ctx);
         _disk = new DiskSpaceGuard(ctx.Root.Path, ctx.Time);
-        _log = ctx.Loggers.CreateLogger("XMail.SMTP");
     }
 
-    public override async Task OnConnectedAsync(ConnectionContext connection)
+    private ServiceOptions Service(ListenerTag tag) => tag.ImplicitTls ? _ctx.Options.Smtps : _ctx.Options.Smtp;
+
+    private protected override CommandSession CreateSession(SessionTransport transport)
     {
-        await using var t = new SessionTransport(connection);
-        bool smtps = t.Tag.ImplicitTls;
-        var service = smtps ? _ctx.Options.Smtps : _ctx.Options.Smtp;
-        var gate = smtps ? _smtpsGate : _smtpGate;
-        if (!gate.TryEnter(service.MaxSessions))
-        {
-            _log.LogWarning("SMTP {Peer}: {Max} sessions active, refused", t.RemoteAddress, service.MaxSessions);
-            if (!smtps)
-            {
-                try { await t.WriteLineAsync(SmtpReplies.Busy).ConfigureAwait(false); } catch { /* peer gone */ }
-            }
-            return;
-        }
-        try
-        {
-            await new SmtpSession(_ctx, t, _certs, _policy, _auth, _filters, _extAuth, _disk, _log, service).RunAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            _log.LogError(ex, "SMTP {Peer}: session failed", t.RemoteAddress);
-        }
-        finally
-        {
-            gate.Exit();
-        }
+        var limits = SmtpLimits.From(_ctx.Options, Service(transport.Tag), _ctx.Config);
+        return new SmtpSession(_ctx, transport, _certs, _policy, _auth, _filters, _extAuth, _disk, Log, limits);
     }
+
+    private protected override SessionGate GateFor(ListenerTag tag) => tag.ImplicitTls ? _smtpsGate : _smtpGate;
 }

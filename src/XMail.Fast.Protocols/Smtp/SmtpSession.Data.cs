@@ -48,7 +48,7 @@ internal sealed partial class SmtpSession
         var input = _t.Input;
         while (true)
         {
-            var result = await ReadWithTimeoutAsync(input).ConfigureAwait(false);
+            var result = await Reader.ReadAsync().ConfigureAwait(false);
             var buffer = result.Buffer;
             bool done = scanner.Scan(ref buffer, sink);
             input.AdvanceTo(buffer.Start, done ? buffer.Start : result.Buffer.End);
@@ -56,7 +56,7 @@ internal sealed partial class SmtpSession
             if (result.IsCompleted || result.IsCanceled)
             {
                 _log.LogInformation("SMTP {Peer}: connection lost during DATA ({Id})", _peer.Address, _messageId);
-                _quit = true;
+                Ended = true;
                 return;
             }
         }
@@ -70,6 +70,14 @@ internal sealed partial class SmtpSession
             return;
         }
 
+        await AcceptAsync(draft, scanner, from).ConfigureAwait(false);
+        ResetTransaction();
+    }
+
+    /// <summary>Post-data filters on the closed draft, then the group commit and "250 OK &lt;id&gt;".</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask AcceptAsync(SpoolDraft draft, SmtpDataScanner scanner, string from)
+    {
         try
         {
             draft.Close();
@@ -103,7 +111,6 @@ internal sealed partial class SmtpSession
             _log.LogError("SMTP {Peer}: spool write for {Id} failed: {Error}", _peer.Address, _messageId, ex.Message);
             Error(SmtpReplies.LocalError);
         }
-        ResetTransaction();
     }
 
     private void WriteSpoolHeader(SpoolDraft draft)

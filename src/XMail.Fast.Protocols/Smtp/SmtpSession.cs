@@ -1,5 +1,3 @@
-using System.Buffers;
-using System.IO.Pipelines;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -11,11 +9,12 @@ using XMail.Fast.Protocols.Connections;
 namespace XMail.Fast.Protocols.Smtp;
 
 /// <summary>
-/// One SMTP conversation: reads command lines from the pipe (no per-line strings for verbs without arguments),
-/// checks them against <see cref="SmtpStateTable"/>, asks <see cref="SmtpPolicy"/>, and answers. Replies to
-/// pipelined commands are buffered and flushed together when no further complete command is waiting (RFC 2920).
+/// One SMTP conversation: command lines come from the session skeleton (no per-line strings for verbs without
+/// arguments), are checked against <see cref="SmtpStateTable"/> and its guards, <see cref="SmtpPolicy"/> is asked, and
+/// the replies are buffered; pipelined commands are answered together when no further complete command is waiting
+/// (RFC 2920). The connect stage of the policy is the listener's access check.
 /// </summary>
-internal sealed partial class SmtpSession
+internal sealed partial class SmtpSession : CommandSession
 {
     private readonly MailServerContext _ctx;
     private readonly SessionTransport _t;
@@ -28,17 +27,10 @@ internal sealed partial class SmtpSession
     private readonly ILogger _log;
     private readonly SmtpLimits _limits;
     private readonly SmtpPeer _peer;
-    // The current command line, rented while a command is handled: a session waiting for its next command holds no
-    // buffer (10,000 idle sessions would otherwise pin 5 MB).
-    private byte[]? _line;
     private readonly string _domain;
     private readonly string _timestamp;
-    // Not linked to the connection's Closed token: a closed connection completes the input pipe anyway, and a link
-    // would cost every waiting session a callback registration.
-    private CancellationTokenSource _idle = new();
     private SmtpState _state = SmtpState.Connected;
     private int _errors;
-    private bool _quit;
 
     // The current transaction.
     private SmtpPath? _from;
@@ -47,7 +39,8 @@ internal sealed partial class SmtpSession
     private readonly List<AcceptedRecipient> _rcpts = new();
 
     public SmtpSession(MailServerContext ctx, SessionTransport transport, ServerCertificate certs, SmtpPolicy policy,
-        SmtpAuthenticator auth, SmtpFilters filters, SmtpExternalAuth extAuth, DiskSpaceGuard disk, ILogger log, ServiceOptions service)
+        SmtpAuthenticator auth, SmtpFilters filters, SmtpExternalAuth extAuth, DiskSpaceGuard disk, ILogger log, SmtpLimits limits)
+        : base(transport, limits.Session, ctx.Time)
     {
         _ctx = ctx;
         _t = transport;
@@ -58,151 +51,54 @@ internal sealed partial class SmtpSession
         _extAuth = extAuth;
         _disk = disk;
         _log = log;
-        var cfg = ctx.Config;
-        _limits = SmtpLimits.From(ctx.Options, service, cfg);
+        _limits = limits;
         _peer = new SmtpPeer(transport.Remote, transport.Local);
-        _domain = cfg.SmtpServerDomain;
+        _domain = ctx.Config.SmtpServerDomain;
         // Also the CRAM-MD5 challenge (observed: the challenge is the greeting timestamp).
         _timestamp = $"<{ctx.Time.GetUtcNow().ToUnixTimeSeconds()}.{Random.Shared.NextInt64(1, long.MaxValue)}@{_domain}>";
     }
 
-    public async Task RunAsync()
+    public override string BusyReply => SmtpReplies.Busy;
+    public override string TimeoutReply => SmtpReplies.Timeout;
+
+    /// <summary>The connect stage of the policy: smtp.ipmap.tab first, then the client checks (spammers, DNS maps, RDNS).</summary>
+    public override async ValueTask<Refusal?> CheckAccessAsync()
     {
-        try
-        {
-            if (_t.Tag.ImplicitTls)
-            {
-                if (_certs.Current is not { } cert)
-                {
-                    _log.LogWarning("SMTPS {Peer}: no server.cert/server.key, connection closed", _peer.Address);
-                    return;
-                }
-                await _t.StartTlsAsync(cert, _limits.IdleTimeout).ConfigureAwait(false);
-                _peer.Secure = true;
-            }
-
-            var verdict = await _policy.ConnectAsync(_peer, _t.Closed).ConfigureAwait(false);
-            if (!verdict.Passed)
-            {
-                _log.LogInformation("SMTP {Peer}: refused at connect: {Reply}", _peer.Address, verdict.Reply);
-                CountRejection("connect", verdict.Reply!);
-                await _t.WriteLineAsync(WithCustomMessage(verdict.Reply!)).ConfigureAwait(false);
-                return;
-            }
-            Reply($"220 {_domain} {_timestamp} {SmtpReplies.ServerName} service ready; {MailDate.Now(_ctx.Time)}");
-
-            while (!_quit)
-            {
-                var (status, length) = await ReadCommandAsync().ConfigureAwait(false);
-                if (status == CommandRead.Closed) break;
-                if (_peer.CommandDelaySeconds > 0)
-                    await Task.Delay(TimeSpan.FromSeconds(_peer.CommandDelaySeconds), _t.Closed).ConfigureAwait(false);
-                if (status == CommandRead.TooLong)
-                {
-                    _log.LogInformation("SMTP {Peer}: command line over {Max} bytes", _peer.Address, SmtpLimits.CommandLineLimit);
-                    Error(SmtpReplies.LineTooLong);
-                }
-                else await HandleAsync(length).ConfigureAwait(false);
-                ReleaseLine();
-
-                if (_limits.MaxErrors > 0 && _errors > _limits.MaxErrors)
-                {
-                    _log.LogInformation("SMTP {Peer}: more than {Max} errors, disconnected", _peer.Address, _limits.MaxErrors);
-                    Reply(SmtpReplies.TooManyErrors);
-                    break;
-                }
-            }
-            await _t.FlushAsync().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!_t.Closed.IsCancellationRequested)
-        {
-            _log.LogInformation("SMTP {Peer}: idle timeout", _peer.Address);
-            try { await _t.WriteLineAsync(SmtpReplies.Timeout).ConfigureAwait(false); } catch { /* peer gone */ }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or IOException
-            or Microsoft.AspNetCore.Connections.ConnectionAbortedException or Microsoft.AspNetCore.Connections.ConnectionResetException)
-        {
-            // The peer went away; nothing to answer.
-        }
-        catch (System.Security.Authentication.AuthenticationException ex)
-        {
-            _log.LogInformation("SMTP {Peer}: TLS handshake failed: {Error}", _peer.Address, ex.Message);
-        }
-        finally
-        {
-            ReleaseLine();
-            _idle.Dispose();
-        }
+        _peer.Secure = _t.IsSecure;
+        var verdict = await _policy.ConnectAsync(_peer, _t.Closed).ConfigureAwait(false);
+        if (verdict.Passed) return null;
+        _log.LogInformation("SMTP {Peer}: refused at connect: {Reply}", _peer.Address, verdict.Reply);
+        CountRejection("connect", verdict.Reply!);
+        return new Refusal(WithCustomMessage(verdict.Reply!));
     }
 
-    private void ReleaseLine()
-    {
-        if (_line is not { } rented) return;
-        _line = null;
-        ArrayPool<byte>.Shared.Return(rented);
-    }
+    protected override void Greet() =>
+        Reply($"220 {_domain} {_timestamp} {SmtpReplies.ServerName} service ready; {MailDate.Now(_ctx.Time)}");
 
-    private enum CommandRead { Line, TooLong, Closed }
-
-    /// <summary>
-    /// Reads one command line into <see cref="_line"/> (rented here, returned after the command). Flushes pending
-    /// replies before waiting for the network, so a pipelined group is answered in one write. Pooled: a command
-    /// that waits for the network allocates no state machine.
-    /// </summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(CommandRead, int)> ReadCommandAsync()
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    protected override async ValueTask HandleAsync(CommandRead read)
     {
-        bool discarding = false;
-        var input = _t.Input;
-        if (!input.TryRead(out var result))
+        if (_peer.CommandDelaySeconds > 0)
+            await Task.Delay(TimeSpan.FromSeconds(_peer.CommandDelaySeconds), _ctx.Time, _t.Closed).ConfigureAwait(false);
+        if (read == CommandRead.TooLong)
         {
-            await _t.FlushAsync().ConfigureAwait(false);
-            result = await ReadWithTimeoutAsync(input).ConfigureAwait(false);
+            _log.LogInformation("SMTP {Peer}: command line over {Max} bytes", _peer.Address, _limits.MaxCommandLine);
+            Error(SmtpReplies.LineTooLong);
         }
-        while (true)
-        {
-            var buffer = result.Buffer;
-            var status = LineReader.TryRead(ref buffer, SmtpLimits.CommandLineLimit, out var line);
-            if (status == LineStatus.Line)
-            {
-                int n = discarding ? 0 : (int)line.Length;
-                if (!discarding) line.CopyTo(_line ??= ArrayPool<byte>.Shared.Rent(SmtpLimits.CommandLineLimit + 2));
-                input.AdvanceTo(buffer.Start);
-                return (discarding ? CommandRead.TooLong : CommandRead.Line, n);
-            }
-            if (status == LineStatus.TooLong || discarding)
-            {
-                // Drop the over-long line through its LF (which may already be here), then answer once.
-                discarding = true;
-                if (buffer.PositionOf((byte)'\n') is { } lf)
-                {
-                    input.AdvanceTo(buffer.GetPosition(1, lf));
-                    return (CommandRead.TooLong, 0);
-                }
-                input.AdvanceTo(buffer.End);
-            }
-            else input.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted || result.IsCanceled) return (CommandRead.Closed, 0);
-            await _t.FlushAsync().ConfigureAwait(false);
-            result = await ReadWithTimeoutAsync(input).ConfigureAwait(false);
-        }
-    }
+        else await HandleCommandAsync().ConfigureAwait(false);
 
-    private ValueTask<ReadResult> ReadWithTimeoutAsync(PipeReader input)
-    {
-        if (!_idle.TryReset())
+        if (_limits.MaxErrors > 0 && _errors > _limits.MaxErrors)
         {
-            _idle.Dispose();
-            _idle = new CancellationTokenSource();
+            _log.LogInformation("SMTP {Peer}: more than {Max} errors, disconnected", _peer.Address, _limits.MaxErrors);
+            Reply(SmtpReplies.TooManyErrors);
+            Ended = true;
         }
-        _idle.CancelAfter(_limits.IdleTimeout);
-        return input.ReadAsync(_idle.Token);
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask HandleAsync(int length)
+    private async ValueTask HandleCommandAsync()
     {
-        var line = _line.AsSpan(0, length); // rented by ReadCommandAsync
+        var line = Reader.Line;
         if (line.Contains((byte)0))
         {
             _log.LogInformation("SMTP {Peer}: NUL byte in command", _peer.Address);
@@ -222,6 +118,11 @@ internal sealed partial class SmtpSession
             Error(SmtpReplies.BadSequence);
             return;
         }
+        if (GuardRefusal(SmtpStateTable.GuardOf(cmd)) is { } refused)
+        {
+            Error(refused);
+            return;
+        }
         switch (cmd)
         {
             case SmtpCommand.Noop: Reply(SmtpReplies.Ok); return;
@@ -232,7 +133,7 @@ internal sealed partial class SmtpSession
                 return;
             case SmtpCommand.Quit:
                 Reply(SmtpReplies.Goodbye);
-                _quit = true;
+                Ended = true;
                 return;
         }
         string arg = Encoding.Latin1.GetString(line[argAt..]);
@@ -249,6 +150,19 @@ internal sealed partial class SmtpSession
             case SmtpCommand.Etrn: Etrn(arg); break;
         }
     }
+
+    /// <summary>The reply when <paramref name="guard"/> does not hold now; null when it does.</summary>
+    private string? GuardRefusal(CommandGuard guard) => guard switch
+    {
+        CommandGuard.TlsUpgrade => TlsUpgrade.Check(_t, _ctx.Config.EnableSmtpTls, _certs) switch
+        {
+            TlsRefusal.None => null,
+            TlsRefusal.AlreadySecure => SmtpReplies.BadSequence,
+            _ => SmtpReplies.TlsUnavailable,
+        },
+        CommandGuard.NotAuthenticated => _peer.IsAuthenticated ? SmtpReplies.BadSequence : null,
+        _ => null,
+    };
 
     // ------------------------------------------------------------------ replies
 
@@ -298,7 +212,7 @@ internal sealed partial class SmtpSession
         Reply("250-8BITMIME");
         Reply("250-PIPELINING");
         if (AdvertisedAuths() is { Length: > 0 } auths) Reply("250-AUTH " + auths);
-        bool tls = !_peer.Secure && cfg.EnableSmtpTls && _certs.Current is not null;
+        bool tls = TlsUpgrade.Check(_t, cfg.EnableSmtpTls, _certs) == TlsRefusal.None;
         var size = max > 0 ? "SIZE " + max : "SIZE";
         Reply((tls ? "250-" : "250 ") + size);
         if (tls) Reply("250 STARTTLS");

@@ -1,9 +1,11 @@
+using XMail.Fast.Protocols.Connections;
+
 namespace XMail.Fast.Protocols.Smtp;
 
 /// <summary>
-/// The whole session grammar in one table: which commands each state accepts and what a successful command
-/// leads to. Anything else is "503 Bad sequence of commands". As in XMail 1.27, HELO/EHLO are accepted only
-/// outside a transaction and MAIL only after HELO/EHLO.
+/// The whole session grammar in one table: which commands each state accepts, the guard a command needs besides the
+/// state, and what a successful command leads to. Anything else is "503 Bad sequence of commands". As in XMail 1.27,
+/// HELO/EHLO are accepted only outside a transaction and MAIL only after HELO/EHLO.
 /// </summary>
 public static class SmtpStateTable
 {
@@ -11,6 +13,9 @@ public static class SmtpStateTable
 
     // [state][command] → next state on success; null = not allowed.
     private static readonly SmtpState?[,] Next = Build();
+
+    // [command] → its guard, checked after the state allowed the command.
+    private static readonly CommandGuard[] Guards = BuildGuards();
 
     private static SmtpState?[,] Build()
     {
@@ -30,6 +35,7 @@ public static class SmtpStateTable
         {
             Allow(t, s, SmtpCommand.Helo, SmtpState.Ready);
             Allow(t, s, SmtpCommand.Ehlo, SmtpState.Ready);
+            // RFC 3207 §4.2: after TLS the session starts over.
             Allow(t, s, SmtpCommand.StartTls, SmtpState.Connected);
         }
         Allow(t, SmtpState.Ready, SmtpCommand.Auth, SmtpState.Ready);
@@ -40,10 +46,21 @@ public static class SmtpStateTable
         return t;
     }
 
+    private static CommandGuard[] BuildGuards()
+    {
+        var g = new CommandGuard[14];
+        g[(int)SmtpCommand.StartTls] = CommandGuard.TlsUpgrade;
+        g[(int)SmtpCommand.Auth] = CommandGuard.NotAuthenticated;
+        return g;
+    }
+
     private static void Allow(SmtpState?[,] t, SmtpState s, SmtpCommand c, SmtpState next) => t[(int)s, (int)c] = next;
 
     public static bool IsAllowed(SmtpState state, SmtpCommand command) =>
         command != SmtpCommand.Unknown && Next[(int)state, (int)command] is not null;
+
+    /// <summary>What <paramref name="command"/> needs besides an allowing state.</summary>
+    public static CommandGuard GuardOf(SmtpCommand command) => Guards[(int)command];
 
     /// <summary>The state after <paramref name="command"/> succeeded in <paramref name="state"/>.</summary>
     public static SmtpState After(SmtpState state, SmtpCommand command) =>
