@@ -1,11 +1,11 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using XMail.Fast.Protocols.Pop3;
+using XMail.Fast.Core.Wire;
 
 namespace XMail.Fast.Benchmarks.Pop3;
 
 /// <summary>
-/// The byte transformation of POP3 RETR (dot-stuffing, line ends, terminator) over a ~68 KB message of 1,024 lines,
+/// The byte transformation of POP3 RETR (<see cref="DotStuffer"/>) (dot-stuffing, line ends, terminator) over a ~68 KB message of 1,024 lines,
 /// one in ten starting with '.', fed in the 32 KB chunks the RETR path reads. Target: nothing allocated.
 /// </summary>
 [MemoryDiagnoser]
@@ -28,12 +28,12 @@ public class RetrStuffingBenchmarks
     public long Retr()
     {
         long total = 0;
-        var st = MessageStreamer.NewState(-1);
+        var stuffer = DotStuffer.ForTop(-1);
         for (int off = 0; off < _message.Length; off += Chunk)
         {
             int n = Math.Min(Chunk, _message.Length - off);
-            total += MessageStreamer.Transform(_message.AsSpan(off, n), _output, ref st);
+            total += stuffer.Transform(_message.AsSpan(off, n), _output);
         }
-        return total + MessageStreamer.Finish(_output, ref st);
+        return total + stuffer.Finish(_output);
     }
 }

@@ -44,6 +44,18 @@ public sealed class SmtpClientTests : IAsyncLifetime
         Assert.Equal("..first\r\nno end\r\n", Encoding.Latin1.GetString(Assert.Single(_peer.Messages).WireBody));
     }
 
+    /// <summary>
+    /// A spool file with bare LF line ends (LMAIL, PSYNC, a filter's rewrite) goes out with CRLF only: the old client
+    /// sent "last\n.\r\n", a terminator a strict peer never sees and a lax one reads as "LF.CRLF" smuggling.
+    /// </summary>
+    [Fact]
+    public async Task Bare_LF_lines_go_out_as_CRLF_and_the_terminator_follows_a_CRLF()
+    {
+        var r = await _h.SendAsync(_h.Spool("Subject: t\n\nline\n.\nlast\n"), "x@dest.test");
+        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
+        Assert.Equal("Subject: t\r\n\r\nline\r\n..\r\nlast\r\n", Encoding.Latin1.GetString(Assert.Single(_peer.Messages).WireBody));
+    }
+
     [Fact]
     public async Task Per_recipient_outcomes_250_4xx_5xx()
     {
