@@ -1,3 +1,4 @@
+using XMail.Fast.Core.Spool;
 using XMail.Fast.Core.Tab;
 
 namespace XMail.Fast.Tools.Sendmail;
@@ -132,11 +133,7 @@ public static class SendmailRunner
 
                 try
                 {
-                    var envelope = new System.Text.StringBuilder();
-                    envelope.Append("mail from:<").Append(mailFrom).Append(">\r\n");
-                    foreach (var r in recipients) envelope.Append("rcpt to:<").Append(r).Append(">\r\n");
-                    envelope.Append("\r\n");
-                    drop.Stream.Write(TabFile.Bytes.GetBytes(envelope.ToString()));
+                    LocalMailFile.WriteEnvelope(drop.Stream, mailFrom, recipients);
                     data.Position = 0;
                     data.CopyTo(drop.Stream);
                 }

@@ -4,7 +4,7 @@ using XMail.Fast.Core.Config;
 using XMail.Fast.Core.External;
 using XMail.Fast.Core.Tab;
 using XMail.Fast.Delivery.Local;
-using XMail.Fast.Delivery.Spool;
+using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Delivery.Filters;
 

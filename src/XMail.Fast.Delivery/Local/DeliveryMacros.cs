@@ -1,5 +1,4 @@
 using XMail.Fast.Core.Spool;
-using XMail.Fast.Delivery.Spool;
 
 namespace XMail.Fast.Delivery.Local;
 

@@ -7,7 +7,6 @@ using XMail.Fast.Core.Routing;
 using XMail.Fast.Core.Spool;
 using XMail.Fast.Delivery.Filters;
 using XMail.Fast.Delivery.Smail;
-using XMail.Fast.Delivery.Spool;
 
 namespace XMail.Fast.Delivery.Local;
 
@@ -193,9 +192,9 @@ public sealed class RecipientRouter
                 Info = message.Header.Info,
                 SmtpDomain = message.Header.SmtpDomain,
                 MessageId = message.Header.MessageId,
-                MailFromLine = "MAIL FROM:<" + (vars.ListSender ?? sender) + ">",
+                MailFromLine = SpoolHeader.MailFromLineFor(vars.ListSender ?? sender),
             };
-            foreach (var a in readers) header.RcptLines.Add("RCPT TO:<" + a + ">");
+            foreach (var a in readers) header.RcptLines.Add(SpoolHeader.RcptLineFor(a));
             bool addReplyTo = vars.UseReplyTo && !HasHeader(message.ReadMessageHeaders(), "Reply-To");
             var r = await _store.SubmitAsync(header, output =>
             {

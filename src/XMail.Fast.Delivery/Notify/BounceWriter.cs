@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Spool;
 using XMail.Fast.Delivery.Smail;
-using XMail.Fast.Delivery.Spool;
 
 namespace XMail.Fast.Delivery.Notify;
 
@@ -58,9 +57,9 @@ public sealed class BounceWriter
             Info = "[127.0.0.1]:0;[127.0.0.1]:0;" + XMail.Fast.Core.Smtp.MailDate.Local(now),
             SmtpDomain = cfg.SmtpServerDomain,
             MessageId = smtpId,
-            MailFromLine = "MAIL FROM:<" + (cfg.NoSenderBounce ? "" : cfg.PostMaster) + ">",
+            MailFromLine = SpoolHeader.MailFromLineFor(cfg.NoSenderBounce ? "" : cfg.PostMaster),
         };
-        header.RcptLines.Add("RCPT TO:<" + to + ">");
+        header.RcptLines.Add(SpoolHeader.RcptLineFor(to));
 
         var sb = new StringBuilder(2048);
         sb.Append("Date: ").Append(XMail.Fast.Core.Smtp.MailDate.Local(now)).Append("\r\n");

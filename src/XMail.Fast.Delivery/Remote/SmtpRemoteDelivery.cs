@@ -1,4 +1,4 @@
-using XMail.Fast.Delivery.Spool;
+using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Delivery.Remote;
 

@@ -7,7 +7,6 @@ using XMail.Fast.Core.Spool;
 using XMail.Fast.Delivery.Filters;
 using XMail.Fast.Delivery.Local;
 using XMail.Fast.Delivery.Notify;
-using XMail.Fast.Delivery.Spool;
 
 namespace XMail.Fast.Delivery.Smail;
 

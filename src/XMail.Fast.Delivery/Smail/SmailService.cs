@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Spool;
-using XMail.Fast.Delivery.Spool;
 
 namespace XMail.Fast.Delivery.Smail;
 

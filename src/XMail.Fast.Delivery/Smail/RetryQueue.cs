@@ -1,6 +1,6 @@
 using XMail.Fast.Core.Spool;
 
-namespace XMail.Fast.Delivery.Spool;
+namespace XMail.Fast.Delivery.Smail;
 
 /// <summary>
 /// Messages waiting for their next try, ordered by due time: no directory rescans, just a heap. The scheduler loop
