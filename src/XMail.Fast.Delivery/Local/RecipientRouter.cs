@@ -73,7 +73,7 @@ public sealed class RecipientRouter
             job.AddResult(new TargetResult(origin, target, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
-        var verdict = await _filters.RunSelectedAsync(false, job.Message, Macros(job.Message, sender, target, target), ct).ConfigureAwait(false);
+        var verdict = await _filters.RunSelectedAsync(false, job.Message, sender, target, target, ct).ConfigureAwait(false);
         if (verdict.Reject)
         {
             job.Failed(origin, target, DeliveryStatus.PermanentFailure, verdict.RejectText ?? "554 Message rejected by filter", verdict.Notify, verdict.Freeze);
@@ -90,7 +90,7 @@ public sealed class RecipientRouter
             job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "550 Account disabled <" + user.Address + ">");
             return;
         }
-        var verdict = await _filters.RunSelectedAsync(true, job.Message, Macros(job.Message, sender, address, user.Address), ct).ConfigureAwait(false);
+        var verdict = await _filters.RunSelectedAsync(true, job.Message, sender, address, user.Address, ct).ConfigureAwait(false);
         if (verdict.Reject)
         {
             job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, verdict.RejectText ?? "554 Message rejected by filter", verdict.Notify, verdict.Freeze);
@@ -206,13 +206,6 @@ public sealed class RecipientRouter
             await _context.Queue.EnqueueAsync(r, ct).ConfigureAwait(false);
         }
         else job.Delivered(origin, list.Address, key, "list has no readers");
-    }
-
-    public DeliveryMacros Macros(SpoolMessage message, string sender, string rcpt, string realRcpt)
-    {
-        var real = sender.Length > 0 ? _context.Resolver.Resolve(sender) : null;
-        var rfrom = real is { Kind: RecipientKind.User or RecipientKind.MailingList } ? real.RealAddress : sender;
-        return new DeliveryMacros(message, _context.Spool.TempDir, sender, rfrom, rcpt, realRcpt);
     }
 
     private static bool Has(string perms, char p) => perms.Contains(p, StringComparison.OrdinalIgnoreCase);
