@@ -4,6 +4,7 @@ using XMail.Fast.Core.Config;
 using XMail.Fast.Core.External;
 using XMail.Fast.Core.Tab;
 using XMail.Fast.Delivery.Filters;
+using XMail.Fast.Delivery.Remote;
 using XMail.Fast.Delivery.Smail;
 
 namespace XMail.Fast.Delivery.Local;

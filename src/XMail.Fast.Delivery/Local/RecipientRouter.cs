@@ -6,6 +6,7 @@ using XMail.Fast.Core.Mailbox;
 using XMail.Fast.Core.Routing;
 using XMail.Fast.Core.Spool;
 using XMail.Fast.Delivery.Filters;
+using XMail.Fast.Delivery.Remote;
 using XMail.Fast.Delivery.Smail;
 
 namespace XMail.Fast.Delivery.Local;
@@ -70,7 +71,7 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, route.Kind == RemoteRouteKind.Relays ? "relay:" + route.Relays : "smtp", target);
         if (job.IsDone(key))
         {
-            job.AddResult(new TargetResult(origin, target, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new RecipientOutcome(origin, target, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
         var verdict = await _filters.RunSelectedAsync(false, job.Message, sender, target, target, ct).ConfigureAwait(false);
@@ -110,7 +111,7 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, "mbox", user.Address);
         if (job.IsDone(key))
         {
-            job.AddResult(new TargetResult(origin, user.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new RecipientOutcome(origin, user.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
         var vars = _context.Accounts.CachedUserVars(user);
@@ -165,7 +166,7 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, "ml", list.Address);
         if (job.IsDone(key))
         {
-            job.AddResult(new TargetResult(origin, list.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new RecipientOutcome(origin, list.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
         var vars = _context.Accounts.CachedUserVars(list);

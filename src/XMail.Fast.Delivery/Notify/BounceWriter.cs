@@ -27,7 +27,7 @@ public sealed class BounceWriter
     }
 
     /// <summary>Commits the notices and returns their spool refs (to be queued by the caller).</summary>
-    public async Task<List<SpoolRef>> WriteAsync(SpoolMessage message, IReadOnlyList<TargetResult> failures, bool temporary, string reasonOverride = "")
+    public async Task<List<SpoolRef>> WriteAsync(SpoolMessage message, IReadOnlyList<RecipientOutcome> failures, bool temporary, string reasonOverride = "")
     {
         var refs = new List<SpoolRef>();
         var cfg = _context.Config;
@@ -46,7 +46,7 @@ public sealed class BounceWriter
         return refs;
     }
 
-    private async Task<SpoolRef> SubmitAsync(SpoolMessage message, string to, IReadOnlyList<TargetResult> failures, bool temporary, string headers, string? log, string reasonOverride)
+    private async Task<SpoolRef> SubmitAsync(SpoolMessage message, string to, IReadOnlyList<RecipientOutcome> failures, bool temporary, string headers, string? log, string reasonOverride)
     {
         var cfg = _context.Config;
         var now = _context.Time.GetUtcNow();
