@@ -83,11 +83,6 @@ public sealed class RetryQueue
         get { lock (_gate) return _heap.TryPeek(out _, out var at) ? at : null; }
     }
 
-    public IReadOnlyList<SpoolRef> Snapshot()
-    {
-        lock (_gate) return _members.ToList();
-    }
-
     /// <summary>Completes when an entry is added (so a sleeping loop can re-check the earliest due time).</summary>
     public Task Changed
     {
