@@ -5,7 +5,7 @@ using System.Text;
 namespace XMail.Fast.LoadTest;
 
 /// <summary>
-/// The concurrency workload of issue 3: opens N SMTP connections at once, counts the 220 greetings, keeps every
+/// The concurrency workload: opens N SMTP connections at once, counts the 220 greetings, keeps every
 /// connection open until all have answered (so they are concurrent), reports the server's RSS when --pid is given,
 /// then sends QUIT on each. Bounded: every connection has a deadline (--timeout seconds, default 60).
 /// </summary>

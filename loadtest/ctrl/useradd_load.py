@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""CTRL administration load test for XMail.Fast (issue 2 targets). Self-contained, loopback only, bounded.
+"""CTRL administration load test for XMail.Fast. Self-contained, loopback only, bounded.
 
 For each table size N in --users (default 0,100000):
   1. builds a throwaway MailRoot (copy of MailRoot.template) with domain load.test, an admin account and N users

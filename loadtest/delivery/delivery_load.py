@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Delivery load test for XMail.Fast (issue 4 targets). Self-contained, loopback only, bounded:
+"""Delivery load test for XMail.Fast. Self-contained, loopback only, bounded:
 
   1. builds a throwaway MailRoot (copy of MailRoot.template) with domain load.test, user "box",
      a mailing list "list" whose mlusers.tab names L local users m0..m{L-1};

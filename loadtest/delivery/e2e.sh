@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue-4 end-to-end workload with a client that is not the bottleneck: S SMTP sessions send M messages of L bytes
+# End-to-end delivery workload with a client that is not the bottleneck: S SMTP sessions send M messages of L bytes
 # to one local user (XMail.Fast.LoadTest, or Debian's smtp-source with CLIENT=smtp-source); the clock stops when the
 # last file is in Maildir/new (every file fsynced by the server). A first round of W messages warms the server up.
 #   loadtest/delivery/e2e.sh [sessions] [messages] [size]     env: XMAIL_BIN=dir (a build to test), WARM=1000,

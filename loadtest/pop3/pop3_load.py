@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""POP3 load test for XMail.Fast (issue 6 targets). Self-contained and bounded:
+"""POP3 load test for XMail.Fast. Self-contained and bounded:
 
   1. builds a throwaway MailRoot (copy of MailRoot.template) with domain load.test,
      user "big" holding N 1 KB messages in Maildir/new and C users with one message each;

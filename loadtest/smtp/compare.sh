@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the issue-3 accept-throughput workload (Debian's smtp-source, one connection per message) against XMail.Fast
+# Runs the accept-throughput workload (Debian's smtp-source, one connection per message) against XMail.Fast
 # (every message fsynced before 250), against Postfix's smtp-sink (accept and discard) and against the floors under
 # XMail.Fast on this machine, measured with XMail.Fast.FloorSink (SMTP and nothing else: no policy, no spool format,
 # no delivery):

@@ -6,9 +6,8 @@ using XMail.Fast.Protocols.Ctrl;
 using XMail.Fast.Protocols.Finger;
 using XMail.Fast.Protocols.Pop3;
 using XMail.Fast.Protocols.Smtp;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using XMail.Fast.Delivery;
 using XMail.Fast.Delivery.Lmail;
+using XMail.Fast.Delivery.Remote;
 using XMail.Fast.Delivery.Smail;
 
 namespace XMail.Fast.Server;
@@ -39,12 +38,9 @@ internal static class ServiceRegistry
         services.AddSingleton(sp => new XMail.Fast.Delivery.Dns.DnsResolver(sp.GetRequiredService<MailServerContext>()));
         services.AddSingleton<XMail.Fast.Core.Dns.IDnsResolver>(sp => sp.GetRequiredService<XMail.Fast.Delivery.Dns.DnsResolver>());
         services.AddSingleton<SmtpConnectionHandler>();
-        // Delivery: SMAIL workers + retries (spool recovery at start), LMAIL. Remote delivery (issue 5) replaces
-        // NoRemoteDelivery by registering its own IRemoteDelivery.
-        services.AddSingleton<IRemoteDelivery>(sp => new XMail.Fast.Delivery.Remote.SmtpRemoteDelivery(
-            new XMail.Fast.Delivery.Remote.RemoteMailer(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>())));
-        services.TryAddSingleton<IRemoteDelivery, NoRemoteDelivery>();
-        services.AddSingleton(sp => new SmailService(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<IRemoteDelivery>()));
+        // Delivery: SMAIL workers + retries (spool recovery at start) with the remote SMTP client, LMAIL.
+        services.AddSingleton(sp => new RemoteMailer(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>()));
+        services.AddSingleton(sp => new SmailService(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<RemoteMailer>()));
         services.AddHostedService(sp => sp.GetRequiredService<SmailService>());
         services.AddHostedService<LmailService>();
         // One handler instance per protocol, whatever the number of endpoints (-XI), so each service's session gate

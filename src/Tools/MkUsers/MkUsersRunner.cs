@@ -33,9 +33,20 @@ public static class MkUsersRunner
 
     public static int Run(MkUsersOptions options, Stream stdin, TextWriter stderr)
     {
-        var root = options.RootDir;
-        var domainsDir = Path.Combine(root, "domains");
-        var mailUsersTab = Path.Combine(root, "mailusers.tab");
+        var domainsDir = Path.Combine(options.RootDir, "domains");
+        var mailUsersTab = Path.Combine(options.RootDir, "mailusers.tab");
+        if (PrepareRoot(domainsDir, mailUsersTab, stderr) is { } refused) return refused;
+        StreamReader? reader = null;
+        if (options.AutoUsers <= 0 && OpenInput(options, stdin, stderr, out reader) is { } unreadable) return unreadable;
+        List<TabLine> records;
+        using (reader)
+            records = CreateAccounts(options, reader is null ? AutoEntries(options) : ListEntries(reader), domainsDir, stderr);
+        return WriteTable(mailUsersTab, records, stderr);
+    }
+
+    /// <summary>Creates MailRoot/domains; refuses a MailRoot that already has a mailusers.tab. Null when ready.</summary>
+    private static int? PrepareRoot(string domainsDir, string mailUsersTab, TextWriter stderr)
+    {
         try
         {
             Directory.CreateDirectory(domainsDir);
@@ -51,67 +62,70 @@ public static class MkUsersRunner
             stderr.WriteLine($"{mailUsersTab} already exist");
             return ExitExists;
         }
+        return null;
+    }
 
-        IEnumerable<(int Line, MkUsersEntry? Entry, string? Error)> entries;
-        StreamReader? reader = null;
-        if (options.AutoUsers > 0)
+    /// <summary>The user list (-f file, else stdin). Null when open, else the exit code.</summary>
+    private static int? OpenInput(MkUsersOptions options, Stream stdin, TextWriter stderr, out StreamReader? reader)
+    {
+        try
         {
-            entries = AutoEntries(options);
+            // Latin-1 keeps every byte of names and passwords, as the C tool copied bytes.
+            reader = options.InputFile is null
+                ? new StreamReader(stdin, TabFile.Bytes, false, 4096, leaveOpen: true)
+                : new StreamReader(options.InputFile, TabFile.Bytes, false);
+            return null;
         }
-        else
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                // Latin-1 keeps every byte of names and passwords, as the C tool copied bytes.
-                reader = options.InputFile is null
-                    ? new StreamReader(stdin, TabFile.Bytes, false, 4096, leaveOpen: true)
-                    : new StreamReader(options.InputFile, TabFile.Bytes, false);
-            }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-            {
-                stderr.WriteLine($"{options.InputFile}: {ex.Message}");
-                return ErrnoOf(ex);
-            }
-            entries = ListEntries(reader);
+            stderr.WriteLine($"{options.InputFile}: {ex.Message}");
+            reader = null;
+            return ErrnoOf(ex);
         }
+    }
 
+    /// <summary>Creates each account's folders; returns the mailusers.tab records of those created (bad lines are reported and skipped).</summary>
+    private static List<TabLine> CreateAccounts(MkUsersOptions options, IEnumerable<(int Line, MkUsersEntry? Entry, string? Error)> entries,
+        string domainsDir, TextWriter stderr)
+    {
         var records = new List<TabLine>();
         var seen = new HashSet<(string, string)>();
         var creator = new MkUsersAccountCreator(domainsDir, options.MaxMBSize, options.Maildir);
         long id = options.FirstUserId;
         string source = options.AutoUsers > 0 ? "auto" : options.InputFile ?? "stdin";
-        using (reader)
+        foreach (var (line, entry, error) in entries)
         {
-            foreach (var (line, entry, error) in entries)
+            if (error is not null)
             {
-                if (error is not null)
-                {
-                    stderr.WriteLine($"{source}:{line}: {error}; line skipped");
-                    continue;
-                }
-                if (entry is null) continue;
-                if (!seen.Add((entry.Domain, entry.User)))
-                {
-                    stderr.WriteLine($"{source}:{line}: duplicate user <{entry.User}@{entry.Domain}>; line skipped");
-                    continue;
-                }
-                long userId = id++;
-                try
-                {
-                    creator.Create(entry);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    stderr.WriteLine($"error creating <{entry.User}@{entry.Domain}> : {ex.Message}");
-                    continue;
-                }
-                // XMail's own format (what the server writes): the id is a bare number.
-                records.Add(TabLine.FromFields(
-                    [entry.Domain, entry.User, Core.Security.XMCrypt.Encode(entry.Password), userId.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.User, "U"],
-                    [3]));
+                stderr.WriteLine($"{source}:{line}: {error}; line skipped");
+                continue;
             }
+            if (entry is null) continue;
+            if (!seen.Add((entry.Domain, entry.User)))
+            {
+                stderr.WriteLine($"{source}:{line}: duplicate user <{entry.User}@{entry.Domain}>; line skipped");
+                continue;
+            }
+            long userId = id++;
+            try
+            {
+                creator.Create(entry);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                stderr.WriteLine($"error creating <{entry.User}@{entry.Domain}> : {ex.Message}");
+                continue;
+            }
+            // XMail's own format (what the server writes): the id is a bare number.
+            records.Add(TabLine.FromFields(
+                [entry.Domain, entry.User, Core.Security.XMCrypt.Encode(entry.Password), userId.ToString(System.Globalization.CultureInfo.InvariantCulture), entry.User, "U"],
+                [3]));
         }
+        return records;
+    }
 
+    private static int WriteTable(string mailUsersTab, List<TabLine> records, TextWriter stderr)
+    {
         try
         {
             if (File.Exists(mailUsersTab))

@@ -1,3 +1,4 @@
+using XMail.Fast.Core.Spool;
 using XMail.Fast.Core.Tab;
 
 namespace XMail.Fast.Tools.Sendmail;
@@ -84,86 +85,99 @@ public static class SendmailRunner
         }
         using (drop)
         {
-            // The message goes to a side file first: -t recipients are only known after the headers,
-            // yet they must precede the message in the drop file.
-            FileStream data;
+            int written = WriteDrop(options, mailFrom, drop, input, stderr, now);
+            return written == ExitOk ? Commit(drop, stderr) : written;
+        }
+    }
+
+    /// <summary>
+    /// The LMAIL file: the message goes to a side file first, because -t recipients are only known after the headers,
+    /// yet they must precede the message in the drop file.
+    /// </summary>
+    private static int WriteDrop(SendmailOptions options, string mailFrom, LocalMailDrop drop, Stream input, TextWriter stderr, DateTimeOffset now)
+    {
+        FileStream data;
+        try
+        {
+            data = new FileStream(drop.TempPath + ".data", FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"{drop.TempPath}.data: {ex.Message}");
+            return ExitDataFile;
+        }
+        using (data)
+        {
+            var composer = new MessageComposer(options, now);
             try
             {
-                data = new FileStream(drop.TempPath + ".data", FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 64 * 1024, FileOptions.DeleteOnClose);
+                composer.Copy(new LfLineReader(input), data);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            catch (IOException ex)
             {
-                stderr.WriteLine($"{drop.TempPath}.data: {ex.Message}");
-                return ExitDataFile;
+                stderr.WriteLine($"cannot write file: {data.Name}: {ex.Message}");
+                return ExitWrite;
             }
-            using (data)
-            {
-                var composer = new MessageComposer(options, now);
-                try
-                {
-                    composer.Copy(new LfLineReader(input), data);
-                }
-                catch (IOException ex)
-                {
-                    stderr.WriteLine($"cannot write file: {data.Name}: {ex.Message}");
-                    return ExitWrite;
-                }
-
-                var recipients = new List<string>(options.Recipients);
-                recipients.AddRange(composer.ExtractedRecipients);
-                if (options.RcptFile is not null)
-                {
-                    try
-                    {
-                        ReadRecipientFile(options.RcptFile, recipients);
-                    }
-                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                    {
-                        stderr.WriteLine($"{options.RcptFile}: {ex.Message}");
-                        return ExitRcptFile;
-                    }
-                }
-                recipients = recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                if (recipients.Count == 0)
-                {
-                    stderr.WriteLine("empty recipient list");
-                    return ExitEmptyRecipients;
-                }
-
-                try
-                {
-                    var envelope = new System.Text.StringBuilder();
-                    envelope.Append("mail from:<").Append(mailFrom).Append(">\r\n");
-                    foreach (var r in recipients) envelope.Append("rcpt to:<").Append(r).Append(">\r\n");
-                    envelope.Append("\r\n");
-                    drop.Stream.Write(TabFile.Bytes.GetBytes(envelope.ToString()));
-                    data.Position = 0;
-                    data.CopyTo(drop.Stream);
-                }
-                catch (IOException ex)
-                {
-                    stderr.WriteLine($"cannot write file: {drop.TempPath}: {ex.Message}");
-                    return ExitWrite;
-                }
-            }
+            int found = CollectRecipients(options, composer, stderr, out var recipients);
+            if (found != ExitOk) return found;
             try
             {
-                drop.Stream.Flush(flushToDisk: true);
+                LocalMailFile.WriteEnvelope(drop.Stream, mailFrom, recipients);
+                data.Position = 0;
+                data.CopyTo(drop.Stream);
             }
             catch (IOException ex)
             {
                 stderr.WriteLine($"cannot write file: {drop.TempPath}: {ex.Message}");
-                return ExitSync;
+                return ExitWrite;
             }
+        }
+        return ExitOk;
+    }
+
+    /// <summary>The command line's recipients, then -t's, then --rcpt-file's, without duplicates.</summary>
+    private static int CollectRecipients(SendmailOptions options, MessageComposer composer, TextWriter stderr, out List<string> recipients)
+    {
+        recipients = new List<string>(options.Recipients);
+        recipients.AddRange(composer.ExtractedRecipients);
+        if (options.RcptFile is not null)
+        {
             try
             {
-                drop.Commit();
+                ReadRecipientFile(options.RcptFile, recipients);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                stderr.WriteLine($"cannot move file: {drop.TempPath}: {ex.Message}");
-                return ExitMove;
+                stderr.WriteLine($"{options.RcptFile}: {ex.Message}");
+                return ExitRcptFile;
             }
+        }
+        recipients = recipients.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (recipients.Count > 0) return ExitOk;
+        stderr.WriteLine("empty recipient list");
+        return ExitEmptyRecipients;
+    }
+
+    /// <summary>fsync, then the rename into spool/local that hands the file to LMAIL.</summary>
+    private static int Commit(LocalMailDrop drop, TextWriter stderr)
+    {
+        try
+        {
+            drop.Stream.Flush(flushToDisk: true);
+        }
+        catch (IOException ex)
+        {
+            stderr.WriteLine($"cannot write file: {drop.TempPath}: {ex.Message}");
+            return ExitSync;
+        }
+        try
+        {
+            drop.Commit();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            stderr.WriteLine($"cannot move file: {drop.TempPath}: {ex.Message}");
+            return ExitMove;
         }
         return ExitOk;
     }

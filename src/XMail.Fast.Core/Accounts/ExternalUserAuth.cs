@@ -54,13 +54,16 @@ public sealed class ExternalUserAuth
         foreach (var rec in TabFile.Records(table, 2, _log))
             if (rec.Fields![0].Equals(action, StringComparison.OrdinalIgnoreCase)) { line = rec.Fields; break; }
         if (line is null) return ExternalAuthResult.NotDefined;
-        var macros = new Dictionary<string, string>(StringComparer.Ordinal)
+        var run = new ExternalRun(line[1], line[2..])
         {
-            ["USER"] = user, ["DOMAIN"] = domain, ["PASSWD"] = password, ["PATH"] = path,
+            Macros = new MacroSet().Add("USER", user).Add("DOMAIN", domain).Add("PASSWD", password).Add("PATH", path),
+            TimeoutSeconds = (int)Math.Max(1, Math.Ceiling(Timeout.TotalSeconds)),
         };
-        var argv = ExternalProgram.Expand(line.AsSpan(1).ToArray(), macros);
-        int code = await ExternalProgram.RunAsync(argv, Timeout, ct).ConfigureAwait(false);
-        if (code != 0) _log?.LogInformation("external {Service} {Action} for {User}@{Domain}: exit {Code}", service, action, user, domain, code);
-        return code == 0 ? ExternalAuthResult.Succeeded : ExternalAuthResult.Failed;
+        return await ExternalRunner.RunAsync(run, r =>
+        {
+            if (r.Succeeded) return ExternalAuthResult.Succeeded;
+            _log?.LogInformation("external {Service} {Action} for {User}@{Domain}: exit {Code}", service, action, user, domain, r.ExitCode);
+            return ExternalAuthResult.Failed;
+        }, _log, ct).ConfigureAwait(false);
     }
 }

@@ -23,10 +23,6 @@ public sealed class MaildirCommitWriter : IDurableCommitter
 
     public static MaildirCommitWriter Shared => SharedInstance.Value;
 
-    /// <summary>Commits so far: batches and files (files/batches = the fsync sharing achieved).</summary>
-    public static (long Batches, long Files) Stats => (Interlocked.Read(ref _batches), Interlocked.Read(ref _files));
-    private static long _batches, _files;
-
     /// <summary>
     /// Makes <paramref name="tempPath"/> durable under <paramref name="finalPath"/>; completes when it is. The caller
     /// waits without holding a thread, so a pool of workers needs no thread per delivery in flight.
@@ -60,8 +56,6 @@ public sealed class MaildirCommitWriter : IDurableCommitter
 
     private static void CommitBatch(List<Pending> batch, HashSet<string> dirs)
     {
-        Interlocked.Increment(ref _batches);
-        Interlocked.Add(ref _files, batch.Count);
         var syncErrors = FileSync.SyncFiles(batch.ConvertAll(p => p.TempPath));
         for (int i = 0; i < batch.Count; i++)
         {

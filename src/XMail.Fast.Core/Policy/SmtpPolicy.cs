@@ -6,6 +6,7 @@ using XMail.Fast.Core.Dns;
 using XMail.Fast.Core.Matching;
 using XMail.Fast.Core.Routing;
 using XMail.Fast.Core.Smtp;
+using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Core.Policy;
 
@@ -236,7 +237,7 @@ public sealed class SmtpPolicy
             if (skip < to.Route.Length)
             {
                 var rest = "@" + string.Join(",@", to.Route[skip..]) + ":" + to.Address;
-                accepted = new AcceptedRecipient("RCPT TO:<" + rest + ">", to.Address, to.Address);
+                accepted = new AcceptedRecipient(SpoolHeader.RcptLineFor(rest), to.Address, to.Address);
                 return PolicyVerdict.Pass;
             }
         }
@@ -258,12 +259,12 @@ public sealed class SmtpPolicy
                         return PolicyVerdict.Reject($"557 Access denied <{to.Address}> for user <{sender}>");
                     break;
             }
-            accepted = new AcceptedRecipient("RCPT TO:<" + to.Address + ">", to.Address, r.RealAddress);
+            accepted = new AcceptedRecipient(SpoolHeader.RcptLineFor(to.Address), to.Address, r.RealAddress);
             return PolicyVerdict.Pass;
         }
         if (_ctx.Resolver.FindCustomDomainFile(domain) is not null || CanRelay(peer))
         {
-            accepted = new AcceptedRecipient("RCPT TO:<" + to.Address + ">", to.Address, to.Address);
+            accepted = new AcceptedRecipient(SpoolHeader.RcptLineFor(to.Address), to.Address, to.Address);
             return PolicyVerdict.Pass;
         }
         return PolicyVerdict.Reject("550 Relay denied");

@@ -8,7 +8,7 @@ namespace XMail.Fast.Core.Spool;
 /// so a message is streamed, never held whole, and a small one costs a single write. Disposing an uncommitted
 /// draft deletes its file (aborted transaction, rejected message).
 /// </summary>
-public sealed class SpoolDraft : IDisposable
+public sealed class SpoolDraft : ISpoolTextWriter, IDisposable
 {
     private const int BufferSize = 64 * 1024;
     private readonly SpoolWriter _owner;

@@ -33,6 +33,12 @@ public sealed class SpoolHeader
 
     public IEnumerable<string> Recipients => RcptLines.Select(AddressOf);
 
+    /// <summary>The MAIL FROM line of a new spool file ("" is the null sender).</summary>
+    public static string MailFromLineFor(string address) => "MAIL FROM:<" + address + ">";
+
+    /// <summary>A RCPT TO line of a new spool file.</summary>
+    public static string RcptLineFor(string address) => "RCPT TO:<" + address + ">";
+
     /// <summary>The address between the first '&lt;' and the next '&gt;' of a MAIL FROM/RCPT TO line.</summary>
     public static string AddressOf(string line)
     {
@@ -41,13 +47,22 @@ public sealed class SpoolHeader
         return lt < 0 || gt < 0 ? "" : line.Substring(lt + 1, gt - lt - 1);
     }
 
+    /// <summary>Writes this header (through <see cref="SpoolHeaderWriter"/>) to a spool draft.</summary>
+    public void WriteTo(ISpoolTextWriter to) =>
+        SpoolHeaderWriter.Write(to, Info, SmtpDomain, MessageId, MailFromLine, RcptLines, static line => line);
+
+    /// <summary>The header as text (through <see cref="SpoolHeaderWriter"/>).</summary>
     public string Format()
     {
-        var sb = new StringBuilder(256);
-        sb.Append(Info).Append("\r\n").Append(SmtpDomain).Append("\r\n").Append(MessageId).Append("\r\n").Append(MailFromLine).Append("\r\n");
-        foreach (var r in RcptLines) sb.Append(r).Append("\r\n");
-        sb.Append(DataMarker).Append("\r\n");
-        return sb.ToString();
+        var text = new TextSink(new StringBuilder(256));
+        WriteTo(text);
+        return text.Builder.ToString();
+    }
+
+    private sealed class TextSink(StringBuilder builder) : ISpoolTextWriter
+    {
+        public StringBuilder Builder => builder;
+        public void WriteText(ReadOnlySpan<char> text) => builder.Append(text);
     }
 
     /// <summary>Reads the header of a spool file; the stream is left at the first message byte. Null if malformed.</summary>

@@ -1,13 +1,13 @@
 namespace XMail.Fast.Core.Spool;
 
 /// <summary>
-/// "XMAIL SPOOL DESIGN": spool/L0/L1/{mess,rsnd,info,temp,slog,lock,mprc,froz,cust} with L0, L1 in
-/// [0, split level). A message keeps its file name in every state folder; see PickLevels for how its pair is chosen.
+/// "XMAIL SPOOL DESIGN": spool/L0/L1/{mess,rsnd,info,temp,slog,mprc,froz,cust} with L0, L1 in [0, split level)
+/// (XMail 1.27's lock/ is not used: the message lock is in memory, and lock/ files 1.27 left are cleared at start).
+/// A message keeps its file name in every state folder; see PickLevels for how its pair is chosen. State folders are
+/// created on first use (<see cref="SpoolStore"/>), not all at start.
 /// </summary>
 public sealed class SpoolLayout
 {
-    public static readonly string[] StateFolders = ["mess", "rsnd", "info", "temp", "slog", "lock", "mprc", "froz", "cust"];
-
     public SpoolLayout(string spoolDir, int splitLevel)
     {
         SpoolDir = spoolDir;
@@ -38,16 +38,6 @@ public sealed class SpoolLayout
     {
         int i = (int)(second % (SplitLevel * SplitLevel));
         return (i / SplitLevel, i % SplitLevel);
-    }
-
-    /// <summary>Creates every L0/L1/state folder (done once at start; cheap when they exist).</summary>
-    public void EnsureFolders()
-    {
-        Directory.CreateDirectory(LocalDir);
-        Directory.CreateDirectory(TempDir);
-        for (int a = 0; a < SplitLevel; a++)
-            for (int b = 0; b < SplitLevel; b++)
-                foreach (var s in StateFolders) Directory.CreateDirectory(Folder(a, b, s));
     }
 
     /// <summary>All (L0, L1) pairs that exist on disk (a MailRoot from another split level keeps working).</summary>

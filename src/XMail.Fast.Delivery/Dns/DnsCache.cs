@@ -36,8 +36,6 @@ internal sealed class DnsCache
         _entries[new Key(type, name)] = new Entry(value, (_time.GetUtcNow() + ttl).UtcTicks);
     }
 
-    public void Clear() => _entries.Clear();
-
     private void Sweep()
     {
         long now = _time.GetUtcNow().UtcTicks;

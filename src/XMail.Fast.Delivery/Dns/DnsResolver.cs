@@ -63,8 +63,6 @@ public sealed class DnsResolver : IDnsResolver
 
     internal int CachedAnswers => _cache.Count;
 
-    public void ClearCache() => _cache.Clear();
-
     public async ValueTask<DnsAnswer<MxHost>> MxAsync(string domain, CancellationToken ct = default)
     {
         domain = Normalize(domain);
@@ -75,10 +73,6 @@ public sealed class DnsResolver : IDnsResolver
             .ToArray(), ct, DnsDiskKind.Mx).ConfigureAwait(false);
         return answer.IsOk ? answer with { Values = ShuffleEqualPreferences(answer.Values) } : answer;
     }
-
-    /// <summary>The name servers of a zone (kept in dnscache/ns like XMail's cache).</summary>
-    public ValueTask<DnsAnswer<string>> NsAsync(string domain, CancellationToken ct = default) =>
-        CachedAsync(Normalize(domain), QueryType.NS, static r => r.Answers.NsRecords().Select(n => Normalize(n.NSDName.Value)).Where(n => n.Length > 0).ToArray(), ct, DnsDiskKind.Ns);
 
     public async ValueTask<DnsAnswer<IPAddress>> HostAddressesAsync(string host, CancellationToken ct = default)
     {

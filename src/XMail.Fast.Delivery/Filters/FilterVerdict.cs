@@ -8,6 +8,10 @@ public readonly record struct FilterVerdict(bool Reject, bool Notify, bool Freez
 {
     public static readonly FilterVerdict Pass = default;
 
+    /// <summary>The exit rule of message filters: a run without an exit code (not started, killed, not waited for) passes.</summary>
+    public static FilterVerdict FromRun(Core.External.ExternalResult run) =>
+        run.Exited ? FromExitCode(run.ExitCode, run.RejectText) : Pass;
+
     public static FilterVerdict FromExitCode(int exitCode, string? rejectText)
     {
         if (exitCode < 0) return Pass;

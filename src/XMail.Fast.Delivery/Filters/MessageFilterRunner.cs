@@ -1,10 +1,8 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.External;
-using XMail.Fast.Core.Tab;
-using XMail.Fast.Delivery.Local;
-using XMail.Fast.Delivery.Spool;
+using XMail.Fast.Core.Routing;
+using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Delivery.Filters;
 
@@ -12,13 +10,13 @@ namespace XMail.Fast.Delivery.Filters;
 /// "MESSAGE FILTERS": picks the filter files of FILTERS.IN.TAB (local targets) or FILTERS.OUT.TAB (remote targets)
 /// and runs their commands in order on the spool file; also runs the single "filter" command of mailproc/custdomain
 /// files. The first rejection ends the run; a "+16" exit code stops the list. $(FILE).rej, when the filter wrote
-/// one, gives the rejection text. -QT is the default timeout, -Qg logs every run to logs/filters-*.
+/// one, gives the rejection text. -QT is the default timeout, -Qg logs every run to logs/filters-*. The programs run
+/// through <see cref="ExternalRunner"/> with <see cref="FilterVerdict.FromRun"/> as the exit rule.
 /// </summary>
 public sealed class MessageFilterRunner
 {
     private readonly MailServerContext _context;
     private readonly ILogger _log;
-    private readonly object _logGate = new();
 
     public MessageFilterRunner(MailServerContext context, ILogger log)
     {
@@ -26,30 +24,21 @@ public sealed class MessageFilterRunner
         _log = log;
     }
 
-    public async Task<FilterVerdict> RunSelectedAsync(bool inbound, SpoolMessage message, DeliveryMacros macros, CancellationToken ct)
+    /// <summary>Runs the filters FILTERS.IN.TAB (<paramref name="inbound"/>) or FILTERS.OUT.TAB selects for one target.</summary>
+    public async Task<FilterVerdict> RunSelectedAsync(bool inbound, SpoolMessage message, string sender, string rcpt, string realRcpt, CancellationToken ct)
     {
         var table = _context.Table(inbound ? "filters.in.tab" : "filters.out.tab", FilterSelection.Load);
         if (table.Count == 0) return FilterVerdict.Pass;
+        var macros = Macros(message, sender, rcpt, realRcpt);
         var (remote, local) = message.Addresses;
-        foreach (var file in table.Select(macros.RFrom, macros.RRcpt, FilterSelection.ParseInfoAddress(remote), FilterSelection.ParseInfoAddress(local)).ToList())
+        var rfrom = macros.Lookup("RFROM")!;
+        foreach (var file in table.Select(rfrom, realRcpt, FilterSelection.ParseInfoAddress(remote), FilterSelection.ParseInfoAddress(local)).ToList())
         {
-            if (!MailRoot.IsSafeName(file))
+            if (FilterFile(file) is not { } path) continue;
+            foreach (var cmd in FilterCommand.Load(path, _log))
             {
-                _log.LogWarning("filter file name {File} is not a plain file name; skipped", file);
-                continue;
-            }
-            var path = Path.Combine(_context.Root.FiltersDir, file);
-            if (!File.Exists(path))
-            {
-                _log.LogWarning("filter file {Path} not found", path);
-                continue;
-            }
-            foreach (var line in TabFile.Records(path, 1, _log))
-            {
-                var cmd = FilterCommand.Parse(line.Fields!);
-                if (cmd is null) continue;
-                if (cmd.ExcludeAuthenticated && message.AuthUser != "-") continue;
-                var verdict = await RunAsync(message, cmd.Program, cmd.Args, cmd.TimeoutSeconds ?? _context.Options.FilterTimeoutSeconds, 0, macros, ct).ConfigureAwait(false);
+                if (cmd.SkipAuthenticated && message.AuthUser != "-") continue;
+                var verdict = await RunAsync(message, cmd.Program, cmd.Arguments, cmd.TimeoutOr(_context.Options.FilterTimeoutSeconds), 0, macros, ct).ConfigureAwait(false);
                 if (verdict.Reject) return verdict;
                 if (verdict.Stop) return FilterVerdict.Pass;
             }
@@ -57,34 +46,44 @@ public sealed class MessageFilterRunner
         return FilterVerdict.Pass;
     }
 
-    /// <summary>Runs one filter program on the message and reads its verdict (exit code 7 reloads the spool header).</summary>
-    public async Task<FilterVerdict> RunAsync(SpoolMessage message, string program, string[] args, int timeoutSeconds, int priority, DeliveryMacros macros, CancellationToken ct)
+    private string? FilterFile(string file)
     {
-        var rejFile = message.FilePath + ".rej";
-        TryDelete(rejFile);
-        var argv = ExternalProgram.Expand(args, macros.Lookup);
-        var result = await ExternalProgram.RunAsync(program, argv, Math.Max(1, timeoutSeconds), priority, _log, ct).ConfigureAwait(false);
-        string? rejText = null;
-        try
+        if (!MailRoot.IsSafeName(file))
         {
-            if (File.Exists(rejFile)) rejText = File.ReadLines(rejFile).FirstOrDefault()?.Trim();
+            _log.LogWarning("filter file name {File} is not a plain file name; skipped", file);
+            return null;
         }
-        catch (IOException) { }
-        TryDelete(rejFile);
+        var path = Path.Combine(_context.Root.FiltersDir, file);
+        if (File.Exists(path)) return path;
+        _log.LogWarning("filter file {Path} not found", path);
+        return null;
+    }
 
-        var verdict = result.Started && !result.TimedOut ? FilterVerdict.FromExitCode(result.ExitCode, rejText) : FilterVerdict.Pass;
+    /// <summary>Runs one filter program on the message and reads its verdict (exit code 7 reloads the spool header).</summary>
+    public async Task<FilterVerdict> RunAsync(SpoolMessage message, string program, IReadOnlyList<string> args, int timeoutSeconds, int priority, MacroSet macros, CancellationToken ct)
+    {
+        var run = new ExternalRun(program, args)
+        {
+            Macros = macros,
+            TimeoutSeconds = timeoutSeconds,
+            Priority = priority,
+            RejectFile = message.FilePath + ".rej",
+            FilterLog = _context.Options.FilterLog ? new FilterLogEntry(_context.ServiceLog("filters"), _context.Time, message.Sender, message.Id) : null,
+        };
+        var verdict = await ExternalRunner.RunAsync(run, FilterVerdict.FromRun, _log, ct).ConfigureAwait(false);
         if (verdict.Modified && !message.Reload())
             _log.LogError("filter {Program} broke the spool header of {Name}", program, message.Id);
-        if (_context.Options.FilterLog) WriteFilterLog(message, program, argv, result);
         return verdict;
     }
 
-    private void WriteFilterLog(SpoolMessage message, string program, string[] argv, ExternalResult result) =>
-        _context.ServiceLog("filters").Write(Core.Logging.ServiceLog.Timestamp(_context.Time.GetLocalNow()), message.Sender, message.Id, program,
-            string.Join(' ', argv), result.TimedOut ? "TIMEOUT" : result.Started ? result.ExitCode.ToString(CultureInfo.InvariantCulture) : "NOT-STARTED");
-
-    private static void TryDelete(string path)
+    /// <summary>
+    /// The filter macros for one target of a message; RFROM is the sender resolved to its account, when it is one
+    /// ("MESSAGE FILTERS": "resolved to the real account when possible").
+    /// </summary>
+    public MacroSet Macros(SpoolMessage message, string sender, string rcpt, string realRcpt)
     {
-        try { File.Delete(path); } catch (IOException) { }
+        var real = sender.Length > 0 ? _context.Resolver.Resolve(sender) : null;
+        var rfrom = real is { Kind: RecipientKind.User or RecipientKind.MailingList } ? real.RealAddress : sender;
+        return FilterMacros.ForMessage(message, _context.Spool.TempDir, sender, rfrom, rcpt, realRcpt);
     }
 }

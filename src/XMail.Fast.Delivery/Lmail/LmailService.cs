@@ -2,7 +2,6 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Spool;
-using XMail.Fast.Delivery.Spool;
 
 namespace XMail.Fast.Delivery.Lmail;
 
@@ -100,9 +99,9 @@ public sealed class LmailService : BackgroundService
                 Info = "[127.0.0.1]:0;[127.0.0.1]:0;" + date,
                 SmtpDomain = cfg.SmtpServerDomain,
                 MessageId = _context.MessageIds.NextSmtpId(),
-                MailFromLine = "MAIL FROM:<" + sender + ">",
+                MailFromLine = SpoolHeader.MailFromLineFor(sender),
             };
-            foreach (var rc in rcpts) header.RcptLines.Add("RCPT TO:<" + rc + ">");
+            foreach (var rc in rcpts) header.RcptLines.Add(SpoolHeader.RcptLineFor(rc));
             var received = "Received: from /spool/local\r\n\tby " + cfg.SmtpServerDomain + " with [" + MailServerContext.ProductName + " LMAIL Server]\r\n\tfor <" +
                            rcpts[0] + "> from <" + sender + ">;\r\n\t" + date + "\r\n";
             var r = await _store.SubmitAsync(header, output =>

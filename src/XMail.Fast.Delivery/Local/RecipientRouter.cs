@@ -6,8 +6,8 @@ using XMail.Fast.Core.Mailbox;
 using XMail.Fast.Core.Routing;
 using XMail.Fast.Core.Spool;
 using XMail.Fast.Delivery.Filters;
+using XMail.Fast.Delivery.Remote;
 using XMail.Fast.Delivery.Smail;
-using XMail.Fast.Delivery.Spool;
 
 namespace XMail.Fast.Delivery.Local;
 
@@ -71,10 +71,10 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, route.Kind == RemoteRouteKind.Relays ? "relay:" + route.Relays : "smtp", target);
         if (job.IsDone(key))
         {
-            job.AddResult(new TargetResult(origin, target, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new RecipientOutcome(origin, target, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
-        var verdict = await _filters.RunSelectedAsync(false, job.Message, Macros(job.Message, sender, target, target), ct).ConfigureAwait(false);
+        var verdict = await _filters.RunSelectedAsync(false, job.Message, sender, target, target, ct).ConfigureAwait(false);
         if (verdict.Reject)
         {
             job.Failed(origin, target, DeliveryStatus.PermanentFailure, verdict.RejectText ?? "554 Message rejected by filter", verdict.Notify, verdict.Freeze);
@@ -91,7 +91,7 @@ public sealed class RecipientRouter
             job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, "550 Account disabled <" + user.Address + ">");
             return;
         }
-        var verdict = await _filters.RunSelectedAsync(true, job.Message, Macros(job.Message, sender, address, user.Address), ct).ConfigureAwait(false);
+        var verdict = await _filters.RunSelectedAsync(true, job.Message, sender, address, user.Address, ct).ConfigureAwait(false);
         if (verdict.Reject)
         {
             job.Failed(origin, user.Address, DeliveryStatus.PermanentFailure, verdict.RejectText ?? "554 Message rejected by filter", verdict.Notify, verdict.Freeze);
@@ -111,7 +111,7 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, "mbox", user.Address);
         if (job.IsDone(key))
         {
-            job.AddResult(new TargetResult(origin, user.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new RecipientOutcome(origin, user.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
         var vars = _context.Accounts.CachedUserVars(user);
@@ -166,7 +166,7 @@ public sealed class RecipientRouter
         var key = DeliveryJob.Key(origin, "ml", list.Address);
         if (job.IsDone(key))
         {
-            job.AddResult(new TargetResult(origin, list.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
+            job.AddResult(new RecipientOutcome(origin, list.Address, DeliveryStatus.Delivered, "OK (earlier try)"));
             return;
         }
         var vars = _context.Accounts.CachedUserVars(list);
@@ -193,9 +193,9 @@ public sealed class RecipientRouter
                 Info = message.Header.Info,
                 SmtpDomain = message.Header.SmtpDomain,
                 MessageId = message.Header.MessageId,
-                MailFromLine = "MAIL FROM:<" + (vars.ListSender ?? sender) + ">",
+                MailFromLine = SpoolHeader.MailFromLineFor(vars.ListSender ?? sender),
             };
-            foreach (var a in readers) header.RcptLines.Add("RCPT TO:<" + a + ">");
+            foreach (var a in readers) header.RcptLines.Add(SpoolHeader.RcptLineFor(a));
             bool addReplyTo = vars.UseReplyTo && !HasHeader(message.ReadMessageHeaders(), "Reply-To");
             var r = await _store.SubmitAsync(header, output =>
             {
@@ -207,13 +207,6 @@ public sealed class RecipientRouter
             await _context.Queue.EnqueueAsync(r, ct).ConfigureAwait(false);
         }
         else job.Delivered(origin, list.Address, key, "list has no readers");
-    }
-
-    public DeliveryMacros Macros(SpoolMessage message, string sender, string rcpt, string realRcpt)
-    {
-        var real = sender.Length > 0 ? _context.Resolver.Resolve(sender) : null;
-        var rfrom = real is { Kind: RecipientKind.User or RecipientKind.MailingList } ? real.RealAddress : sender;
-        return new DeliveryMacros(message, _context.Spool.TempDir, sender, rfrom, rcpt, realRcpt);
     }
 
     private static bool Has(string perms, char p) => perms.Contains(p, StringComparison.OrdinalIgnoreCase);

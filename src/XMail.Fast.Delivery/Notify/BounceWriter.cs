@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Spool;
 using XMail.Fast.Delivery.Smail;
-using XMail.Fast.Delivery.Spool;
 
 namespace XMail.Fast.Delivery.Notify;
 
@@ -28,7 +27,7 @@ public sealed class BounceWriter
     }
 
     /// <summary>Commits the notices and returns their spool refs (to be queued by the caller).</summary>
-    public async Task<List<SpoolRef>> WriteAsync(SpoolMessage message, IReadOnlyList<TargetResult> failures, bool temporary, string reasonOverride = "")
+    public async Task<List<SpoolRef>> WriteAsync(SpoolMessage message, IReadOnlyList<RecipientOutcome> failures, bool temporary, string reasonOverride = "")
     {
         var refs = new List<SpoolRef>();
         var cfg = _context.Config;
@@ -47,7 +46,7 @@ public sealed class BounceWriter
         return refs;
     }
 
-    private async Task<SpoolRef> SubmitAsync(SpoolMessage message, string to, IReadOnlyList<TargetResult> failures, bool temporary, string headers, string? log, string reasonOverride)
+    private async Task<SpoolRef> SubmitAsync(SpoolMessage message, string to, IReadOnlyList<RecipientOutcome> failures, bool temporary, string headers, string? log, string reasonOverride)
     {
         var cfg = _context.Config;
         var now = _context.Time.GetUtcNow();
@@ -58,9 +57,9 @@ public sealed class BounceWriter
             Info = "[127.0.0.1]:0;[127.0.0.1]:0;" + XMail.Fast.Core.Smtp.MailDate.Local(now),
             SmtpDomain = cfg.SmtpServerDomain,
             MessageId = smtpId,
-            MailFromLine = "MAIL FROM:<" + (cfg.NoSenderBounce ? "" : cfg.PostMaster) + ">",
+            MailFromLine = SpoolHeader.MailFromLineFor(cfg.NoSenderBounce ? "" : cfg.PostMaster),
         };
-        header.RcptLines.Add("RCPT TO:<" + to + ">");
+        header.RcptLines.Add(SpoolHeader.RcptLineFor(to));
 
         var sb = new StringBuilder(2048);
         sb.Append("Date: ").Append(XMail.Fast.Core.Smtp.MailDate.Local(now)).Append("\r\n");

@@ -165,11 +165,11 @@ public sealed class PsyncRunner
             Info = "[0.0.0.0]:0;[0.0.0.0]:0;" + XMail.Fast.Core.Smtp.MailDate.Now(_ctx.Time),
             SmtpDomain = _ctx.Config.RootDomain,
             MessageId = _ctx.MessageIds.NextSmtpId(),
-            MailFromLine = "MAIL FROM:<" + from + ">",
+            MailFromLine = SpoolHeader.MailFromLineFor(from),
         };
-        foreach (var r in rcpts) header.RcptLines.Add("RCPT TO:<" + r + ">");
+        foreach (var r in rcpts) header.RcptLines.Add(SpoolHeader.RcptLineFor(r));
         using var draft = _ctx.SpoolWriter.Create();
-        draft.WriteText(header.Format());
+        header.WriteTo(draft);
         var buf = new byte[64 * 1024];
         await using (var src = new FileStream(messagePath, FileMode.Open, FileAccess.Read, FileShare.Read))
         {

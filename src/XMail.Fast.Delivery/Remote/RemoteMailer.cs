@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Dns;
+using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Delivery.Remote;
 
@@ -61,6 +62,14 @@ public sealed class RemoteMailer : IAsyncDisposable
     public int PeakSessionsPerHost => _pool.PeakSessionsPerHost;
 
     /// <summary>
+    /// Delivers a spool message to remote recipients on <paramref name="route"/>, <paramref name="sender"/> as the
+    /// reverse path (lredirect impersonates the recipient). One outcome per recipient, in order; throws only when cancelled.
+    /// </summary>
+    public Task<RecipientOutcome[]> DeliverAsync(SpoolMessage message, string sender, IReadOnlyList<string> recipients, RemoteRoute route, CancellationToken ct) =>
+        SendAsync(RemoteEnvelope.FromSpool(message.FilePath, message.Header, sender), recipients,
+            route.Kind == RemoteRouteKind.Relays ? route.Relays ?? "" : null, ct);
+
+    /// <summary>
     /// Delivers to <paramref name="recipients"/> (plain or source-routed addresses) by normal routing, or through
     /// <paramref name="relays"/> (a "smtprelay" gateway list) when given. Returns one outcome per recipient, in order.
     /// Throws only when cancelled.
@@ -75,7 +84,7 @@ public sealed class RemoteMailer : IAsyncDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            for (int i = 0; i < outcomes.Length; i++) outcomes[i] = new(recipients[i], RemoteOutcomeKind.Temporary, "", "451 cannot read spool file: " + ex.Message);
+            for (int i = 0; i < outcomes.Length; i++) outcomes[i] = RecipientOutcome.Remote(recipients[i], DeliveryStatus.TemporaryFailure, "", "451 cannot read spool file: " + ex.Message);
             return outcomes;
         }
         using (body)
@@ -111,7 +120,7 @@ public sealed class RemoteMailer : IAsyncDisposable
         return outcomes;
     }
 
-    private static RecipientOutcome BadAddress(string r) => new(r, RemoteOutcomeKind.Permanent, "", "501 5.1.3 bad recipient address syntax");
+    private static RecipientOutcome BadAddress(string r) => RecipientOutcome.Remote(r, DeliveryStatus.PermanentFailure, "", "501 5.1.3 bad recipient address syntax");
 
     private async Task SendGroupAsync(RemoteEnvelope envelope, SafeFileHandle body, long size, IReadOnlyList<string> recipients,
         List<int> group, RoutePlan route, RecipientOutcome[] outcomes, CancellationToken ct)
@@ -193,7 +202,7 @@ public sealed class RemoteMailer : IAsyncDisposable
                 var server = c.Describe();
                 if (c.MaxSize > 0 && size > c.MaxSize)
                 {
-                    foreach (int i in state.Pending) outcomes[i] = new(recipients[i], RemoteOutcomeKind.Permanent, server, $"552 5.3.4 message size {size} exceeds the server's limit {c.MaxSize}");
+                    foreach (int i in state.Pending) outcomes[i] = RecipientOutcome.Remote(recipients[i], DeliveryStatus.PermanentFailure, server, $"552 5.3.4 message size {size} exceeds the server's limit {c.MaxSize}");
                     state.Pending.Clear();
                     _pool.Return(host, key, c);
                     handedBack = true;
@@ -240,7 +249,7 @@ public sealed class RemoteMailer : IAsyncDisposable
         {
             if (result.Code is >= 500 and < 600)
             {
-                foreach (int i in pending) outcomes[i] = new(recipients[i], RemoteOutcomeKind.Permanent, server, result.Text ?? result.Code.ToString());
+                foreach (int i in pending) outcomes[i] = RecipientOutcome.Remote(recipients[i], DeliveryStatus.PermanentFailure, server, result.Text ?? result.Code.ToString());
                 pending.Clear();
             }
             else state.Fail(false, server, result.Text ?? result.Code.ToString());
@@ -258,9 +267,9 @@ public sealed class RemoteMailer : IAsyncDisposable
                 text = result.Text;
             }
             if (result.Stage == SmtpTransaction.Stage.Done && code == 250)
-                outcomes[i] = new(recipients[i], RemoteOutcomeKind.Delivered, server, text is { Length: > 0 } ? text : "250 OK");
+                outcomes[i] = RecipientOutcome.Remote(recipients[i], DeliveryStatus.Delivered, server, text is { Length: > 0 } ? text : "250 OK");
             else if (code is >= 500 and < 600)
-                outcomes[i] = new(recipients[i], RemoteOutcomeKind.Permanent, server, text ?? code.ToString());
+                outcomes[i] = RecipientOutcome.Remote(recipients[i], DeliveryStatus.PermanentFailure, server, text ?? code.ToString());
             else
             {
                 still.Add(i);
@@ -273,11 +282,11 @@ public sealed class RemoteMailer : IAsyncDisposable
     private static void Finish(GroupState state, IReadOnlyList<string> recipients, RecipientOutcome[] outcomes)
     {
         // Permanent only when nothing along the way was temporary (e.g. the domain and its hosts do not exist).
-        var kind = state.SawTemporary || !state.SawPermanent ? RemoteOutcomeKind.Temporary : RemoteOutcomeKind.Permanent;
+        var kind = state.SawTemporary || !state.SawPermanent ? DeliveryStatus.TemporaryFailure : DeliveryStatus.PermanentFailure;
         foreach (int i in state.Pending)
         {
             var (server, text) = state.LastFor(i);
-            outcomes[i] = new(recipients[i], kind, server, text.Length > 0 ? text : "451 4.4.0 no server could be reached");
+            outcomes[i] = RecipientOutcome.Remote(recipients[i], kind, server, text.Length > 0 ? text : "451 4.4.0 no server could be reached");
         }
         state.Pending.Clear();
     }

@@ -8,6 +8,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using XMail.Fast.Core.Wire;
 
 namespace XMail.Fast.Delivery.Remote;
 
@@ -20,7 +21,7 @@ namespace XMail.Fast.Delivery.Remote;
 internal sealed class SmtpClientConnection : IAsyncDisposable
 {
     private const int MaxReplyBytes = 64 * 1024;
-    private const byte CR = (byte)'\r', LF = (byte)'\n', Dot = (byte)'.';
+    private const byte CR = (byte)'\r', LF = (byte)'\n';
 
     private readonly Socket _socket;
     private readonly NetworkStream _network;
@@ -244,22 +245,23 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         return await ReadReplyAsync(ct, ehlo, keepText).ConfigureAwait(false);
     }
 
-    /// <summary>Streams the message part of a spool file, dot-stuffed, then the terminating "CRLF.CRLF".</summary>
+    /// <summary>
+    /// Streams the message part of a spool file through <see cref="DotStuffer"/> (dot-stuffed, every line ending in
+    /// CRLF), then the terminating ".CRLF".
+    /// </summary>
     public async Task SendBodyAsync(SafeFileHandle file, long offset, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(32 * 1024);
         try
         {
-            bool lineStart = true;
-            byte last = LF;
+            var stuffer = DotStuffer.Create();
             long length = RandomAccess.GetLength(file);
             while (offset < length)
             {
                 int n = await RandomAccess.ReadAsync(file, buffer.AsMemory(), offset, ct).ConfigureAwait(false);
                 if (n <= 0) break;
                 offset += n;
-                lineStart = Stuff(buffer.AsSpan(0, n), lineStart);
-                last = buffer[n - 1];
+                stuffer.Write(buffer.AsSpan(0, n), _out);
                 using (Arm(ct, _timeouts.Data))
                 {
                     try
@@ -274,30 +276,11 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                     finally { Disarm(); }
                 }
             }
-            // A body not ending in a line end still needs its own line for the terminator.
-            WriteBytes(last == LF ? ".\r\n"u8 : "\r\n.\r\n"u8);
+            stuffer.Finish(_out);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>Copies <paramref name="chunk"/> to the pipe, doubling a '.' that starts a line (RFC 5321 4.5.2).</summary>
-    private bool Stuff(ReadOnlySpan<byte> chunk, bool lineStart)
-    {
-        if (lineStart && chunk[0] == Dot) WriteBytes("."u8);
-        while (true)
-        {
-            int i = chunk.IndexOf("\n."u8);
-            if (i < 0)
-            {
-                WriteBytes(chunk);
-                return chunk[^1] == LF;
-            }
-            WriteBytes(chunk[..(i + 1)]);
-            WriteBytes("."u8);
-            chunk = chunk[(i + 1)..];
         }
     }
 

@@ -1,4 +1,5 @@
-using XMail.Fast.Delivery.Spool;
+using XMail.Fast.Core.Spool;
+using XMail.Fast.Delivery.Remote;
 
 namespace XMail.Fast.Delivery.Smail;
 
@@ -37,12 +38,12 @@ public sealed class DeliveryJob
     public bool MayHaveRunBefore { get; }
 
     public SpoolMessage Message { get; }
-    private readonly List<TargetResult> _results = new();
+    private readonly List<RecipientOutcome> _results = new();
     private readonly List<PendingRemote> _remote = new();
     private readonly object _gate = new();
 
     /// <summary>A snapshot of the results so far.</summary>
-    public IReadOnlyList<TargetResult> Results
+    public IReadOnlyList<RecipientOutcome> Results
     {
         get { lock (_gate) return _results.ToList(); }
     }
@@ -53,7 +54,7 @@ public sealed class DeliveryJob
         get { lock (_gate) return _remote.ToList(); }
     }
 
-    public void AddResult(TargetResult result)
+    public void AddResult(RecipientOutcome result)
     {
         lock (_gate) _results.Add(result);
     }
@@ -110,7 +111,7 @@ public sealed class DeliveryJob
     public void Delivered(string recipient, string target, string key, string text = "OK")
     {
         MarkDone(key);
-        AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));
+        AddResult(new RecipientOutcome(recipient, target, DeliveryStatus.Delivered, text));
     }
 
     /// <summary>
@@ -120,11 +121,12 @@ public sealed class DeliveryJob
     public void DeliveredWithPass(string recipient, string target, string key, string text = "OK")
     {
         MarkDoneSelfEvident(key);
-        AddResult(new TargetResult(recipient, target, DeliveryStatus.Delivered, text));
+        AddResult(new RecipientOutcome(recipient, target, DeliveryStatus.Delivered, text));
     }
 
     public void Failed(string recipient, string target, DeliveryStatus status, string text, bool notify = true, bool freeze = true) =>
-        AddResult(new TargetResult(recipient, target, status, text, notify, freeze));
+        AddResult(new RecipientOutcome(recipient, target, status, text) { Notify = notify, Freeze = freeze });
 }
 
+/// <summary>A remote target waiting for the batched hand-off to <see cref="RemoteMailer"/>.</summary>
 public sealed record PendingRemote(string Recipient, string Target, string Sender, RemoteRoute Route, string Key);

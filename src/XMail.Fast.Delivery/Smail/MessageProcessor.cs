@@ -7,13 +7,13 @@ using XMail.Fast.Core.Spool;
 using XMail.Fast.Delivery.Filters;
 using XMail.Fast.Delivery.Local;
 using XMail.Fast.Delivery.Notify;
-using XMail.Fast.Delivery.Spool;
+using XMail.Fast.Delivery.Remote;
 
 namespace XMail.Fast.Delivery.Smail;
 
 /// <summary>
 /// One SMAIL pass over one spool message: lock, loop check (MaxMTAOps Received: lines), route every RCPT (skipping
-/// targets done in an earlier pass), hand remote targets to <see cref="IRemoteDelivery"/>, then settle: all done →
+/// targets done in an earlier pass), hand remote targets to <see cref="RemoteMailer"/>, then settle: all done →
 /// removed; temporary failures → rsnd/ and a retry (or expiry after -Qr tries); permanent failures → bounce and froz/
 /// (removed with RemoveSpoolErrors).
 /// </summary>
@@ -23,7 +23,7 @@ public sealed class MessageProcessor
     private readonly SpoolStore _store;
     private readonly RetryQueue _retries;
     private readonly RetrySchedule _schedule;
-    private readonly IRemoteDelivery _remote;
+    private readonly RemoteMailer _remote;
     private readonly RecipientRouter _router;
     private readonly BounceWriter _bounces;
     private readonly ILogger _log;
@@ -35,7 +35,7 @@ public sealed class MessageProcessor
     /// <summary>When this engine started (UTC): spool files written since are this run's own.</summary>
     public DateTime Started => _started;
 
-    public MessageProcessor(MailServerContext context, SpoolStore store, RetryQueue retries, IRemoteDelivery remote, ILogger log)
+    public MessageProcessor(MailServerContext context, SpoolStore store, RetryQueue retries, RemoteMailer remote, ILogger log)
     {
         _context = context;
         _store = store;
@@ -150,26 +150,26 @@ public sealed class MessageProcessor
         {
             var pending = group.ToList();
             var targets = pending.Select(p => p.Target).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-            RemoteResult result;
+            RecipientOutcome[] outcomes;
             try
             {
-                result = await _remote.DeliverAsync(job.Message, group.Key.Sender, targets, group.Key.Route, ct).ConfigureAwait(false);
+                outcomes = await _remote.DeliverAsync(job.Message, group.Key.Sender, targets, group.Key.Route, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { throw; }
             catch (Exception ex)
             {
                 _log.LogError(ex, "remote delivery of {Id} failed", job.Message.Id);
-                result = new RemoteResult(targets.Select(t => new RemoteRecipientResult(t, DeliveryStatus.TemporaryFailure, "451 " + ex.Message)).ToList());
+                outcomes = targets.Select(t => new RecipientOutcome(t, t, DeliveryStatus.TemporaryFailure, "451 " + ex.Message)).ToArray();
             }
-            var byTarget = new Dictionary<string, RemoteRecipientResult>(StringComparer.OrdinalIgnoreCase);
-            foreach (var rr in result.Recipients) byTarget[rr.Recipient] = rr;
+            var byTarget = new Dictionary<string, RecipientOutcome>(StringComparer.OrdinalIgnoreCase);
+            foreach (var o in outcomes) byTarget[o.Target] = o;
             foreach (var p in pending)
             {
-                if (!byTarget.TryGetValue(p.Target, out var rr))
-                    rr = new RemoteRecipientResult(p.Target, DeliveryStatus.TemporaryFailure, "451 no result from remote delivery");
-                if (rr.Status != DeliveryStatus.Delivered) job.Failed(p.Recipient, p.Target, rr.Status, rr.Text);
-                else if (lastWork) job.DeliveredWithPass(p.Recipient, p.Target, p.Key, rr.Text);
-                else job.Delivered(p.Recipient, p.Target, p.Key, rr.Text);
+                if (!byTarget.TryGetValue(p.Target, out var o))
+                    o = new RecipientOutcome(p.Target, p.Target, DeliveryStatus.TemporaryFailure, "451 no result from remote delivery");
+                if (o.Status != DeliveryStatus.Delivered) job.AddResult(o with { Recipient = p.Recipient, Target = p.Target });
+                else if (lastWork) job.DeliveredWithPass(p.Recipient, p.Target, p.Key, o.Text);
+                else job.Delivered(p.Recipient, p.Target, p.Key, o.Text);
             }
         }
     }
@@ -274,7 +274,7 @@ public sealed class MessageProcessor
             $"Message <{message.SmtpId}> blocked by mail loop check !",
             "SMTP-Error = \"554 Message blocked by mail loop check\"",
         ]);
-        var failures = message.Header.Recipients.Select(x => new TargetResult(x, x, DeliveryStatus.PermanentFailure, "554 Message blocked by mail loop check")).ToList();
+        var failures = message.Header.Recipients.Select(x => new RecipientOutcome(x, x, DeliveryStatus.PermanentFailure, "554 Message blocked by mail loop check")).ToList();
         var notices = await _bounces.WriteAsync(message, failures, temporary: false).ConfigureAwait(false);
         _store.WriteInfo(r, info);
         if (_context.Config.RemoveSpoolErrors) _store.Remove(r);

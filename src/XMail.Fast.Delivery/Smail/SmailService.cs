@@ -2,13 +2,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Spool;
-using XMail.Fast.Delivery.Spool;
+using XMail.Fast.Delivery.Remote;
 
 namespace XMail.Fast.Delivery.Smail;
 
 /// <summary>
-/// The SMAIL engine: at start recovers the spool (stale lock/ cleared, half-written L0/L1/temp discarded, mess/
-/// queued, rsnd/ scheduled at its info/ due time), then runs -Qn workers on <see cref="MailServerContext.Queue"/> and
+/// The SMAIL engine: at start recovers the spool (lock/ files left by XMail 1.27 cleared, half-written L0/L1/temp
+/// discarded, mess/ queued, rsnd/ scheduled at its info/ due time), then runs -Qn workers on <see cref="MailServerContext.Queue"/> and
 /// one loop that moves due retries from the <see cref="RetryQueue"/> into the queue. CTRL frozsubmit, ETRN and other
 /// receivers enqueue on the same queue; <see cref="Flush"/> makes waiting retries due now (ETRN).
 /// </summary>
@@ -18,13 +18,13 @@ public sealed class SmailService : BackgroundService
     private readonly SpoolStore _store;
     private readonly ILogger _log;
 
-    public SmailService(MailServerContext context, IRemoteDelivery? remote = null)
+    public SmailService(MailServerContext context, RemoteMailer remote)
     {
         _context = context;
         _log = context.Loggers.CreateLogger("XMail.SMAIL");
         _store = new SpoolStore(context.SpoolWriter, context.Time, _log);
         Retries = new RetryQueue();
-        Processor = new MessageProcessor(context, _store, Retries, remote ?? new NoRemoteDelivery(), _log);
+        Processor = new MessageProcessor(context, _store, Retries, remote, _log);
         Core.Telemetry.XMailMetrics.ObserveQueue(() => context.Queue.Count, () => Retries.Count);
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core;
 using XMail.Fast.Core.Config;
+using XMail.Fast.Core.Wire;
 using XMail.Fast.Protocols.Connections;
 
 namespace XMail.Fast.Protocols.Ctrl;
@@ -98,60 +99,26 @@ internal sealed partial class CtrlSession : CommandSession
         }
         Transport.BufferLine("+00100 OK");
         var input = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        var output = ArrayPool<byte>.Shared.Rent(40 * 1024);
         try
         {
+            var stuffer = DotStuffer.Create();
             foreach (var fs in streams)
             {
                 await using var _ = fs;
-                int o = 0;
-                bool atLineStart = true, heldCr = false;
                 int n;
                 while ((n = await fs.ReadAsync(input.AsMemory(0, input.Length)).ConfigureAwait(false)) > 0)
                 {
-                    for (int i = 0; i < n; i++)
-                    {
-                        byte b = input[i];
-                        if (b == (byte)'\n')
-                        {
-                            output[o++] = (byte)'\r';
-                            output[o++] = (byte)'\n';
-                            atLineStart = true;
-                            heldCr = false;
-                        }
-                        else
-                        {
-                            if (heldCr) output[o++] = (byte)'\r'; // a bare CR is data
-                            heldCr = b == (byte)'\r';
-                            if (!heldCr)
-                            {
-                                if (atLineStart && b == (byte)'.') output[o++] = (byte)'.';
-                                output[o++] = b;
-                            }
-                            atLineStart = false;
-                        }
-                        if (o > output.Length - 8)
-                        {
-                            await Transport.Output.WriteAsync(output.AsMemory(0, o), Transport.Closed).ConfigureAwait(false);
-                            o = 0;
-                        }
-                    }
+                    stuffer.Write(input.AsSpan(0, n), Transport.Output);
+                    await Transport.FlushAsync().ConfigureAwait(false);
                 }
-                if (heldCr) output[o++] = (byte)'\r';
-                if (!atLineStart)
-                {
-                    output[o++] = (byte)'\r';
-                    output[o++] = (byte)'\n';
-                }
-                if (o > 0) await Transport.Output.WriteAsync(output.AsMemory(0, o), Transport.Closed).ConfigureAwait(false);
+                stuffer.EndLine(Transport.Output);
             }
+            stuffer.Finish(Transport.Output);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(input);
-            ArrayPool<byte>.Shared.Return(output);
         }
-        Transport.BufferLine(".");
         await Transport.FlushAsync().ConfigureAwait(false);
     }
 

@@ -13,7 +13,7 @@ namespace XMail.Fast.Protocols.Smtp;
 /// </summary>
 internal sealed class SmtpExternalAuth
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private const int TimeoutSeconds = 60;
     private readonly MailServerContext _ctx;
     private readonly ILogger _log;
 
@@ -36,37 +36,34 @@ internal sealed class SmtpExternalAuth
         var dir = _ctx.Spool.TempDir;
         Directory.CreateDirectory(dir);
         var rfile = Path.Combine(dir, "smtpea." + Core.Spool.UniqueName.Next(_ctx.Time));
-        var macros = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        var run = new ExternalRun(entry[1], entry[2..])
         {
-            ["AUTH"] = mechanism,
-            ["USER"] = user,
-            ["PASS"] = password ?? "",
-            ["CHALL"] = challenge ?? "",
-            ["DGEST"] = digest ?? "",
-            ["RFILE"] = rfile,
+            Macros = new MacroSet().Add("AUTH", mechanism).Add("USER", user).Add("PASS", password ?? "").Add("CHALL", challenge ?? "")
+                .Add("DGEST", digest ?? "").Add("RFILE", rfile),
+            TimeoutSeconds = TimeoutSeconds,
+            TempFiles = [rfile],
         };
-        try
+        return await ExternalRunner.RunAsync<SmtpPermissions?>(run, r =>
         {
-            int code = await ExternalProgram.RunAsync(ExternalProgram.Expand(entry[1..], macros), Timeout).ConfigureAwait(false);
-            if (code != 0)
+            if (!r.Succeeded)
             {
-                _log.LogInformation("SMTPEXTAUTH {Mechanism} for {User}: {Program} exited {Code}", mechanism, user, entry[1], code);
+                _log.LogInformation("SMTPEXTAUTH {Mechanism} for {User}: {Program} exited {Code}", mechanism, user, entry[1], r.ExitCode);
                 return null;
             }
-            var perms = _ctx.Config.DefaultSmtpPerms;
-            if (File.Exists(rfile))
-            {
-                foreach (var line in File.ReadLines(rfile))
-                {
-                    int eq = line.IndexOf('=');
-                    if (eq > 0 && line[..eq].Trim().Equals("Perms", StringComparison.OrdinalIgnoreCase)) perms = line[(eq + 1)..].Trim();
-                }
-            }
-            return SmtpPermissionText.Parse(perms);
-        }
-        finally
+            return SmtpPermissionText.Parse(PermsFrom(rfile) ?? _ctx.Config.DefaultSmtpPerms);
+        }, _log).ConfigureAwait(false);
+    }
+
+    /// <summary>The "Perms=..." line the program may have written into RFILE.</summary>
+    private static string? PermsFrom(string rfile)
+    {
+        if (!File.Exists(rfile)) return null;
+        string? perms = null;
+        foreach (var line in File.ReadLines(rfile))
         {
-            try { File.Delete(rfile); } catch { /* best effort */ }
+            int eq = line.IndexOf('=');
+            if (eq > 0 && line[..eq].Trim().Equals("Perms", StringComparison.OrdinalIgnoreCase)) perms = line[(eq + 1)..].Trim();
         }
+        return perms;
     }
 }

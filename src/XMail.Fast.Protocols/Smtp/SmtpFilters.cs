@@ -63,48 +63,44 @@ internal sealed class SmtpFilters
     private async Task<PolicyVerdict> RunAsync(SmtpSession s, string table, string file, AcceptedRecipient? rcpt, string defaultReject)
     {
         var peer = s.Peer;
-        var macros = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["FILE"] = file,
-            ["USERAUTH"] = peer.AuthUser ?? "-",
-            ["REMOTEADDR"] = $"[{peer.Address}]:{peer.Remote.Port}",
-            ["LOCALADDR"] = $"[{(peer.Local.Address.IsIPv4MappedToIPv6 ? peer.Local.Address.MapToIPv4() : peer.Local.Address)}]:{peer.Local.Port}",
-            ["FROM"] = s.From?.Address ?? "",
-            ["CRCPT"] = rcpt?.Address ?? "",
-            ["RRCPT"] = rcpt?.RealAddress ?? "",
-            ["MSGREF"] = s.MessageId,
-        };
+        var local = peer.Local.Address.IsIPv4MappedToIPv6 ? peer.Local.Address.MapToIPv4() : peer.Local.Address;
+        var macros = FilterMacros.ForSmtp(file, peer.AuthUser ?? "-", $"[{peer.Address}]:{peer.Remote.Port}", $"[{local}]:{peer.Local.Port}",
+            s.From?.Address ?? "", rcpt?.Address ?? "", rcpt?.RealAddress ?? "", s.MessageId);
 
         foreach (var cmd in Table(table))
         {
             if (cmd.SkipAuthenticated && peer.IsAuthenticated) continue;
             if (cmd.SkipWhiteListed && peer.Props.WhiteList) continue;
-            var argv = ExternalProgram.Expand([cmd.Program, .. cmd.Arguments], macros);
-            var timeout = TimeSpan.FromSeconds(cmd.TimeoutSeconds ?? _ctx.Options.FilterTimeoutSeconds);
-            int code = await ExternalProgram.RunAsync(argv, timeout).ConfigureAwait(false);
-            if (_ctx.Options.FilterLog || code < 0)
-                _log.LogInformation("SMTP filter {Table}: {Program} exited {Code}", table, cmd.Program, code);
-            if (code < 0) continue; // could not run or timed out: XMail goes on with the message
-            if ((code & ~16) == 3) // raw code 3, with or without the +16 stop flag
+            var run = new ExternalRun(cmd.Program, cmd.Arguments)
             {
-                var rej = file + ".rej";
-                string reply = defaultReject;
-                try
-                {
-                    if (File.Exists(rej))
-                    {
-                        var first = File.ReadLines(rej, Encoding.Latin1).FirstOrDefault()?.Trim();
-                        if (!string.IsNullOrEmpty(first) && first.Length <= 510) reply = AsRejection(first, defaultReject);
-                        File.Delete(rej);
-                    }
-                }
-                catch (IOException) { }
-                _log.LogInformation("SMTP filter {Table}: {Program} rejected ({Code}): {Reply}", table, cmd.Program, code, reply);
-                return PolicyVerdict.Reject(reply);
-            }
-            if ((code & 16) != 0) break;
+                Macros = macros,
+                TimeoutSeconds = cmd.TimeoutOr(_ctx.Options.FilterTimeoutSeconds),
+                RejectFile = file + ".rej",
+            };
+            var (reject, stop) = await ExternalRunner.RunAsync(run, r => ExitRule(r, table, defaultReject), _log, CancellationToken.None).ConfigureAwait(false);
+            if (reject is not null) return PolicyVerdict.Reject(reject);
+            if (stop) break;
         }
         return PolicyVerdict.Pass;
+    }
+
+    /// <summary>
+    /// SMTP filters' exit codes: raw 3 rejects (with the .rej line, else <paramref name="defaultReject"/>), +16 stops
+    /// the list. A run without an exit code (not started, timed out, not waited for) lets the message go on, as XMail does.
+    /// </summary>
+    private (string? Reject, bool Stop) ExitRule(ExternalResult r, string table, string defaultReject)
+    {
+        int code = r.ExitCode;
+        if (_ctx.Options.FilterLog || !r.Exited)
+            _log.LogInformation("SMTP filter {Table}: {Program} exited {Code}", table, r.Argv[0], code);
+        if (!r.Exited) return (null, false);
+        if ((code & ~16) == 3) // raw code 3, with or without the +16 stop flag
+        {
+            var reply = r.RejectText is { Length: <= 510 } line ? AsRejection(line, defaultReject) : defaultReject;
+            _log.LogInformation("SMTP filter {Table}: {Program} rejected ({Code}): {Reply}", table, r.Argv[0], code, reply);
+            return (reply, true);
+        }
+        return (null, (code & 16) != 0);
     }
 
     /// <summary>

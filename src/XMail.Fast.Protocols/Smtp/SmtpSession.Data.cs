@@ -116,21 +116,7 @@ internal sealed partial class SmtpSession
     private void WriteSpoolHeader(SpoolDraft draft)
     {
         var date = MailDate.Now(_ctx.Time);
-        draft.WriteText(SpoolInfo(date));
-        draft.WriteText("\r\n");
-        draft.WriteText(_domain);
-        draft.WriteText("\r\n");
-        draft.WriteText(_messageId);
-        draft.WriteText("\r\n");
-        draft.WriteText(_mailLine);
-        draft.WriteText("\r\n");
-        foreach (var r in _rcpts)
-        {
-            draft.WriteText(r.SpoolLine);
-            draft.WriteText("\r\n");
-        }
-        draft.WriteText(SpoolHeader.DataMarker);
-        draft.WriteText("\r\n");
+        SpoolHeaderWriter.Write(draft, SpoolInfo(date), _domain, _messageId, _mailLine, _rcpts, static r => r.SpoolLine);
 
         var cfg = _ctx.Config;
         draft.WriteText(ReceivedHeader.Build(cfg.ReceivedHdrType, _peer.HeloDomain ?? "", _peer.Remote, _domain, _peer.Local,

@@ -67,4 +67,13 @@ public class MessageFiltersTests
         var log = Directory.GetFiles(Path.Combine(s.Root.Path, "logs"), "filters-*").Single();
         Assert.Contains(script, File.ReadAllText(log));
     }
+
+    /// <summary>timeo=0 is a timeout of 0, "nowait" in the spec: the filter starts, its exit code decides nothing.</summary>
+    [Fact]
+    public async Task Timeo_0_starts_the_filter_without_waiting_so_it_cannot_reject()
+    {
+        await using var s = await StartWithFilter("exit 4", "!timeo=0");
+        await SubmitAsync(s, "a@example.org", ["xmailuser@xmailserver.test"], "Subject: not waited for\r\n\r\nx\r\n");
+        await WaitForMailAsync(UserDir(s, Domain, "xmailuser"));
+    }
 }

@@ -1,5 +1,5 @@
 using XMail.Fast.Core.Spool;
-using XMail.Fast.Delivery.Spool;
+using XMail.Fast.Delivery.Smail;
 
 namespace XMail.Fast.Tests.Delivery;
 

@@ -57,8 +57,8 @@ public class ExternalAuthenticationTests
     [Fact]
     public void Macros_expand_whole_fields_and_inline()
     {
-        var m = new Dictionary<string, string> { ["USER"] = "u", ["DOMAIN"] = "d" };
+        var m = new MacroSet().Add("USER", "u").Add("DOMAIN", "d");
         Assert.Equal(["u", "/x/$(NOPE)/d.dat", "@@OTHER", "plain"],
-            ExternalProgram.Expand(["@@USER", "/x/$(NOPE)/$(DOMAIN).dat", "@@OTHER", "plain"], m));
+            m.Expand(["@@USER", "/x/$(NOPE)/$(DOMAIN).dat", "@@OTHER", "plain"]));
     }
 }

@@ -1,5 +1,6 @@
 using XMail.Fast.Delivery.Remote;
 using XMail.Fast.Tests.Infrastructure;
+using XMail.Fast.Delivery;
 
 namespace XMail.Fast.Tests.Remote;
 
@@ -34,7 +35,7 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
     {
         _h.MaxConnectionsPerHost = limit;
         var results = await SendConcurrently(messages).WaitAsync(TimeSpan.FromSeconds(60));
-        Assert.All(results, r => Assert.Equal(RemoteOutcomeKind.Delivered, Assert.Single(r).Kind));
+        Assert.All(results, r => Assert.Equal(DeliveryStatus.Delivered, Assert.Single(r).Status));
         Assert.Equal(messages, _peer.Messages.Count);
         // Counted where the limit is kept: the peer sees a closed session only when it reads the close, so its own
         // count can briefly include a session the client has already closed and replaced.
@@ -50,7 +51,7 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
     {
         Assert.Equal(8, SmtpConnectionPool.DefaultMaxConnectionsPerHost);
         var results = await SendConcurrently(40);
-        Assert.All(results, r => Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind));
+        Assert.All(results, r => Assert.Equal(DeliveryStatus.Delivered, r[0].Status));
         Assert.InRange(_h.Mailer.PeakSessionsPerHost, 2, 8);
     }
 
@@ -63,9 +64,9 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         Assert.True(await TestServer.WaitUntilAsync(() => _peer.Connections == 1));
         using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _h.Mailer.SendAsync(_h.Spool("Subject: 2\r\n\r\nbody\r\n"), ["b@dest.test"], null, cts.Token));
-        Assert.Equal(RemoteOutcomeKind.Delivered, (await first)[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, (await first)[0].Status);
         _peer.FinalReplyDelay = TimeSpan.Zero;
-        Assert.Equal(RemoteOutcomeKind.Delivered, (await _h.SendAsync(_h.Spool("Subject: 3\r\n\r\nbody\r\n"), "c@dest.test"))[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, (await _h.SendAsync(_h.Spool("Subject: 3\r\n\r\nbody\r\n"), "c@dest.test"))[0].Status);
         Assert.Equal(1, _peer.Connections);
     }
 
@@ -76,10 +77,10 @@ public sealed class ConnectionLimitTests : IAsyncLifetime
         _peer.FinalReplyDelay = TimeSpan.Zero;
         _peer.DropAt = "MAIL";
         for (int i = 0; i < 3; i++)
-            Assert.Equal(RemoteOutcomeKind.Temporary, (await _h.SendAsync(_h.Spool("Subject: x\r\n\r\nbody\r\n"), "a@dest.test"))[0].Kind);
+            Assert.Equal(DeliveryStatus.TemporaryFailure, (await _h.SendAsync(_h.Spool("Subject: x\r\n\r\nbody\r\n"), "a@dest.test"))[0].Status);
         _peer.DropAt = null;
         // A leaked slot would leave these waiting for ever.
         var results = await SendConcurrently(4).WaitAsync(TimeSpan.FromSeconds(30));
-        Assert.All(results, r => Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind));
+        Assert.All(results, r => Assert.Equal(DeliveryStatus.Delivered, r[0].Status));
     }
 }

@@ -4,6 +4,7 @@ using XMail.Fast.Core.Dns;
 using XMail.Fast.Core.Spool;
 using XMail.Fast.Delivery.Dns;
 using XMail.Fast.Delivery.Remote;
+using XMail.Fast.Delivery;
 
 namespace XMail.Fast.Tests.Remote;
 

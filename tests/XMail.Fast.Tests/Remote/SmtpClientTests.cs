@@ -1,5 +1,6 @@
 using System.Text;
 using XMail.Fast.Delivery.Remote;
+using XMail.Fast.Delivery;
 
 namespace XMail.Fast.Tests.Remote;
 
@@ -27,7 +28,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
     {
         _h.Set("HeloDomain", "helo.us.test");
         var r = await _h.SendAsync(_h.Spool(Body), "x@dest.test", "y@dest.test");
-        Assert.All(r, o => Assert.Equal(RemoteOutcomeKind.Delivered, o.Kind));
+        Assert.All(r, o => Assert.Equal(DeliveryStatus.Delivered, o.Status));
         var m = Assert.Single(_peer.Messages);
         Assert.Equal("helo.us.test", m.Helo);
         Assert.Equal("sender@src.test", m.MailFrom);
@@ -40,8 +41,20 @@ public sealed class SmtpClientTests : IAsyncLifetime
     public async Task Body_without_final_line_end_and_leading_dot_is_terminated_properly()
     {
         var r = await _h.SendAsync(_h.Spool(".first\r\nno end"), "x@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
         Assert.Equal("..first\r\nno end\r\n", Encoding.Latin1.GetString(Assert.Single(_peer.Messages).WireBody));
+    }
+
+    /// <summary>
+    /// A spool file with bare LF line ends (LMAIL, PSYNC, a filter's rewrite) goes out with CRLF only: the old client
+    /// sent "last\n.\r\n", a terminator a strict peer never sees and a lax one reads as "LF.CRLF" smuggling.
+    /// </summary>
+    [Fact]
+    public async Task Bare_LF_lines_go_out_as_CRLF_and_the_terminator_follows_a_CRLF()
+    {
+        var r = await _h.SendAsync(_h.Spool("Subject: t\n\nline\n.\nlast\n"), "x@dest.test");
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
+        Assert.Equal("Subject: t\r\n\r\nline\r\n..\r\nlast\r\n", Encoding.Latin1.GetString(Assert.Single(_peer.Messages).WireBody));
     }
 
     [Fact]
@@ -49,10 +62,10 @@ public sealed class SmtpClientTests : IAsyncLifetime
     {
         _peer.RcptReply = a => a.StartsWith("temp") ? "450 4.2.1 mailbox busy" : a.StartsWith("bad") ? "550 5.1.1 no such user" : "250 OK";
         var r = await _h.SendAsync(_h.Spool(Body), "ok@dest.test", "temp@dest.test", "bad@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
-        Assert.Equal(RemoteOutcomeKind.Temporary, r[1].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, r[1].Status);
         Assert.Contains("450 4.2.1 mailbox busy", r[1].Text);
-        Assert.Equal(RemoteOutcomeKind.Permanent, r[2].Kind);
+        Assert.Equal(DeliveryStatus.PermanentFailure, r[2].Status);
         Assert.Contains("550 5.1.1 no such user", r[2].Text);
         Assert.Contains("127.0.0.1", r[2].Server);
         Assert.Equal(["ok@dest.test"], Assert.Single(_peer.Messages).Rcpts);
@@ -66,32 +79,32 @@ public sealed class SmtpClientTests : IAsyncLifetime
         if (!pipelining) _peer.Extensions.Remove("PIPELINING");
         _peer.RcptReply = a => a.StartsWith("bad") ? "550 no" : "250 OK";
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test", "bad@dest.test");
-        Assert.Equal([RemoteOutcomeKind.Delivered, RemoteOutcomeKind.Permanent], r.Select(o => o.Kind));
+        Assert.Equal([DeliveryStatus.Delivered, DeliveryStatus.PermanentFailure], r.Select(o => o.Status));
     }
 
     [Theory]
-    [InlineData("451 try later", RemoteOutcomeKind.Temporary)]
-    [InlineData("553 sender rejected", RemoteOutcomeKind.Permanent)]
-    public async Task Mail_from_reply_decides_for_all(string reply, RemoteOutcomeKind kind)
+    [InlineData("451 try later", DeliveryStatus.TemporaryFailure)]
+    [InlineData("553 sender rejected", DeliveryStatus.PermanentFailure)]
+    public async Task Mail_from_reply_decides_for_all(string reply, DeliveryStatus kind)
     {
         _peer.MailReply = reply;
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test", "b@dest.test");
-        Assert.All(r, o => Assert.Equal(kind, o.Kind));
+        Assert.All(r, o => Assert.Equal(kind, o.Status));
         Assert.All(r, o => Assert.Contains(reply, o.Text));
         Assert.Empty(_peer.Messages);
     }
 
     [Theory]
-    [InlineData("452 disk full", RemoteOutcomeKind.Temporary)]
-    [InlineData("554 content rejected", RemoteOutcomeKind.Permanent)]
-    public async Task End_of_data_reply_decides_for_accepted_recipients(string reply, RemoteOutcomeKind kind)
+    [InlineData("452 disk full", DeliveryStatus.TemporaryFailure)]
+    [InlineData("554 content rejected", DeliveryStatus.PermanentFailure)]
+    public async Task End_of_data_reply_decides_for_accepted_recipients(string reply, DeliveryStatus kind)
     {
         _peer.FinalReply = reply;
         _peer.RcptReply = a => a.StartsWith("bad") ? "550 no" : "250 OK";
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test", "bad@dest.test");
-        Assert.Equal(kind, r[0].Kind);
+        Assert.Equal(kind, r[0].Status);
         Assert.Contains(reply, r[0].Text);
-        Assert.Equal(RemoteOutcomeKind.Permanent, r[1].Kind);
+        Assert.Equal(DeliveryStatus.PermanentFailure, r[1].Status);
     }
 
     [Theory]
@@ -103,7 +116,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
     {
         _peer.DropAt = stage;
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Temporary, r[0].Kind);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, r[0].Status);
         Assert.Contains("connection lost", r[0].Text);
     }
 
@@ -116,7 +129,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _peer.StallAt = stage;
         var started = DateTime.UtcNow;
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Temporary, r[0].Kind);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, r[0].Status);
         Assert.Contains("timed out", r[0].Text);
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(5));
     }
@@ -131,9 +144,9 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _h.Forwards.Add(("dest.test", $"127.0.0.1:{deadPort}"));
         _h.Forwards.Add(("two.test", $"127.0.0.1:{deadPort};{_peer.HostPort}"));
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test", "b@two.test");
-        Assert.Equal(RemoteOutcomeKind.Temporary, r[0].Kind);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, r[0].Status);
         Assert.Contains("cannot connect", r[0].Text);
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[1].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[1].Status);
     }
 
     [Fact]
@@ -144,7 +157,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _h.Forwards.Clear();
         _h.Forwards.Add(("dest.test", $"{_peer.HostPort};{second.HostPort}"));
         var r = await _h.SendAsync(_h.Spool(Body), "ok@dest.test", "busy@dest.test");
-        Assert.All(r, o => Assert.Equal(RemoteOutcomeKind.Delivered, o.Kind));
+        Assert.All(r, o => Assert.Equal(DeliveryStatus.Delivered, o.Status));
         Assert.Equal(["ok@dest.test"], Assert.Single(_peer.Messages).Rcpts);
         Assert.Equal(["busy@dest.test"], Assert.Single(second.Messages).Rcpts);
     }
@@ -153,9 +166,9 @@ public sealed class SmtpClientTests : IAsyncLifetime
     public async Task Greeting_5xx_is_permanent_4xx_temporary()
     {
         _peer.Banner = "554 go away";
-        Assert.Equal(RemoteOutcomeKind.Permanent, (await _h.SendAsync(_h.Spool(Body), "a@dest.test"))[0].Kind);
+        Assert.Equal(DeliveryStatus.PermanentFailure, (await _h.SendAsync(_h.Spool(Body), "a@dest.test"))[0].Status);
         _peer.Banner = "421 busy";
-        Assert.Equal(RemoteOutcomeKind.Temporary, (await _h.SendAsync(_h.Spool(Body), "a@dest.test"))[0].Kind);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, (await _h.SendAsync(_h.Spool(Body), "a@dest.test"))[0].Status);
     }
 
     [Fact]
@@ -163,7 +176,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
     {
         _peer.RefuseEhlo = true;
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
         Assert.Contains(_peer.Commands, c => c.StartsWith("HELO us.test"));
         Assert.DoesNotContain(_peer.Commands, c => c.Contains("SIZE="));
     }
@@ -174,7 +187,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _peer.Extensions.Remove("SIZE 10000000");
         _peer.Extensions.Add("SIZE 20");
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Permanent, r[0].Kind);
+        Assert.Equal(DeliveryStatus.PermanentFailure, r[0].Status);
         Assert.Contains("552", r[0].Text);
         Assert.DoesNotContain(_peer.Commands, c => c.StartsWith("MAIL"));
     }
@@ -194,7 +207,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _h.Forwards.Clear();
         _h.Forwards.Add(("dest.test", _peer.HostPort + ",NeedTLS=1"));
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
         Assert.True(Assert.Single(_peer.Messages).Tls);
         Assert.Equal(2, _peer.Commands.Count(c => c.StartsWith("EHLO")));
     }
@@ -215,8 +228,8 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _h.Forwards.Add(("one.test", _peer.HostPort + ",NeedTLS=1"));
         _h.Forwards.Add(("two.test", _peer.HostPort + ",NeedTLS=2"));
         var r = await _h.SendAsync(_h.Spool(Body), "a@one.test", "b@two.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
-        Assert.Equal(RemoteOutcomeKind.Temporary, r[1].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, r[1].Status);
         Assert.Contains("STARTTLS required", r[1].Text);
         Assert.False(Assert.Single(_peer.Messages).Tls);
     }
@@ -229,7 +242,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _h.Forwards.Clear();
         _h.Forwards.Add(("dest.test", _peer.HostPort + ",NeedTLS=2"));
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Temporary, r[0].Kind);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, r[0].Status);
         Assert.Empty(_peer.Messages);
     }
 
@@ -242,7 +255,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _peer.Auth = (mech, "relayuser", "s3cret");
         _h.WriteAuth(file, $"\"{mech}\"\t\"relayuser\"\t\"s3cret\"");
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
         Assert.StartsWith("AUTH " + mech, Assert.Single(_peer.Messages).AuthLine);
     }
 
@@ -252,7 +265,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
         _peer.Auth = ("PLAIN", "relayuser", "right");
         _h.WriteAuth("127.0.0.1.tab", "\"PLAIN\"\t\"relayuser\"\t\"wrong\"");
         var r = await _h.SendAsync(_h.Spool(Body), "a@dest.test");
-        Assert.NotEqual(RemoteOutcomeKind.Delivered, r[0].Kind);
+        Assert.NotEqual(DeliveryStatus.Delivered, r[0].Status);
         Assert.Contains("535", r[0].Text);
         Assert.DoesNotContain(_peer.Commands, c => c.StartsWith("MAIL"));
     }
@@ -272,7 +285,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
     public async Task Sessions_are_reused_for_queued_messages()
     {
         for (int i = 0; i < 5; i++)
-            Assert.Equal(RemoteOutcomeKind.Delivered, (await _h.SendAsync(_h.Spool(Body), $"m{i}@dest.test"))[0].Kind);
+            Assert.Equal(DeliveryStatus.Delivered, (await _h.SendAsync(_h.Spool(Body), $"m{i}@dest.test"))[0].Status);
         Assert.Equal(5, _peer.Messages.Count);
         Assert.Equal(1, _peer.Connections);
         Assert.Equal(1, _peer.Commands.Count(c => c.StartsWith("EHLO")));
@@ -284,7 +297,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
     {
         _peer.CloseAfterMessage = true;
         for (int i = 0; i < 3; i++)
-            Assert.Equal(RemoteOutcomeKind.Delivered, (await _h.SendAsync(_h.Spool(Body), $"m{i}@dest.test"))[0].Kind);
+            Assert.Equal(DeliveryStatus.Delivered, (await _h.SendAsync(_h.Spool(Body), $"m{i}@dest.test"))[0].Status);
         Assert.Equal(3, _peer.Messages.Count);
         Assert.Equal(3, _peer.Connections);
     }
@@ -294,7 +307,7 @@ public sealed class SmtpClientTests : IAsyncLifetime
     {
         _peer.RcptReply = a => a.StartsWith("bad") ? "550 no" : "250 OK";
         await _h.SendAsync(_h.Spool(Body), "bad@dest.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, (await _h.SendAsync(_h.Spool(Body), "ok@dest.test"))[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, (await _h.SendAsync(_h.Spool(Body), "ok@dest.test"))[0].Status);
         Assert.Equal(1, _peer.Connections);
         Assert.Contains("RSET", _peer.Commands);
     }

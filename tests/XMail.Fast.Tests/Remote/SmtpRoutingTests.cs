@@ -4,6 +4,7 @@ using XMail.Fast.Core.Config;
 using XMail.Fast.Delivery.Dns;
 using XMail.Fast.Delivery.Remote;
 using XMail.Fast.Tests.Infrastructure;
+using XMail.Fast.Delivery;
 
 namespace XMail.Fast.Tests.Remote;
 
@@ -82,10 +83,10 @@ public sealed class SmtpRoutingTests : IAsyncLifetime
             "badmx.test MX 10 gone.test");
         await using var h = new RemoteHarness { Dns = new DnsResolver(() => dns.SmartDnsHost()) { Timeout = TimeSpan.FromSeconds(1) }, MxPort = peer.Port };
         var r = await h.SendAsync(h.Spool("Subject: x\r\n\r\nhi\r\n"), "a@d.test", "b@nomx.test", "c@nosuch.test", "d@badmx.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[1].Kind);
-        Assert.Equal(RemoteOutcomeKind.Permanent, r[2].Kind);
-        Assert.Equal(RemoteOutcomeKind.Permanent, r[3].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
+        Assert.Equal(DeliveryStatus.Delivered, r[1].Status);
+        Assert.Equal(DeliveryStatus.PermanentFailure, r[2].Status);
+        Assert.Equal(DeliveryStatus.PermanentFailure, r[3].Status);
         Assert.Contains("host not found", r[3].Text);
         Assert.Equal(2, peer.Messages.Count);
     }
@@ -95,7 +96,7 @@ public sealed class SmtpRoutingTests : IAsyncLifetime
     {
         await using var h = new RemoteHarness(); // its resolver points at a closed port
         var r = await h.SendAsync(h.Spool("Subject: x\r\n\r\nhi\r\n"), "a@d.test");
-        Assert.Equal(RemoteOutcomeKind.Temporary, r[0].Kind);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, r[0].Status);
         Assert.Contains("temporary DNS failure", r[0].Text);
     }
 
@@ -108,13 +109,13 @@ public sealed class SmtpRoutingTests : IAsyncLifetime
         h.Forwards.Add(("relay.test", peer.HostPort));
         h.Forwards.Add(("hostb.test", peer.HostPort));
         var r = await h.SendAsync(h.Spool("Subject: x\r\n\r\nhi\r\n", from: "xuser@hostz.test"), "u@a.chain.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
         var m = peer.Messages.Single();
         Assert.Equal(["@relay.test,@mail.nowhere.test:u@a.chain.test"], m.Rcpts);
         Assert.Equal("@us.test:xuser@hostz.test", m.MailFrom);
 
         r = await h.SendAsync(h.Spool("Subject: x\r\n\r\nhi\r\n", from: "@hosta.test:xuser@hostz.test"), "@hostb.test:foouser@hostc.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
         m = peer.Messages.Last();
         Assert.Equal(["@hostb.test:foouser@hostc.test"], m.Rcpts);
         Assert.Equal("@us.test,@hosta.test:xuser@hostz.test", m.MailFrom);
@@ -126,7 +127,7 @@ public sealed class SmtpRoutingTests : IAsyncLifetime
         var peer = Own(new FakeSmtpPeer());
         await using var h = new RemoteHarness();
         var r = await h.Mailer.SendAsync(h.Spool("Subject: x\r\n\r\nhi\r\n"), ["a@anywhere.test", "b@else.test"], $"#{peer.HostPort}", CancellationToken.None);
-        Assert.All(r, o => Assert.Equal(RemoteOutcomeKind.Delivered, o.Kind));
+        Assert.All(r, o => Assert.Equal(DeliveryStatus.Delivered, o.Status));
         Assert.Equal(["a@anywhere.test", "b@else.test"], peer.Messages.Single().Rcpts);
     }
 
@@ -136,10 +137,10 @@ public sealed class SmtpRoutingTests : IAsyncLifetime
         var peer = Own(new FakeSmtpPeer());
         await using var h = new RemoteHarness();
         h.Forwards.Add(("dest.test", peer.HostPort + ",OutBind=127.0.0.1"));
-        Assert.Equal(RemoteOutcomeKind.Delivered, (await h.SendAsync(h.Spool("S: x\r\n\r\nhi\r\n"), "a@dest.test"))[0].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, (await h.SendAsync(h.Spool("S: x\r\n\r\nhi\r\n"), "a@dest.test"))[0].Status);
         h.Forwards.Clear();
         h.Forwards.Add(("dest2.test", peer.HostPort + ",OutBind=192.0.2.77")); // not ours: bind fails, temporary
-        Assert.Equal(RemoteOutcomeKind.Temporary, (await h.SendAsync(h.Spool("S: x\r\n\r\nhi\r\n"), "a@dest2.test"))[0].Kind);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, (await h.SendAsync(h.Spool("S: x\r\n\r\nhi\r\n"), "a@dest2.test"))[0].Status);
     }
 
     [SkippableFact, Trait("Category", ThirdPartyProgram.Interop)]
@@ -158,11 +159,11 @@ public sealed class SmtpRoutingTests : IAsyncLifetime
             Assert.True(await Infrastructure.TestServer.WaitUntilAsync(() =>
             {
                 r = h.SendAsync(h.Spool("Subject: x\r\n\r\n.dot\r\nhi\r\n"), "a@sink.test", "b@sink.test").GetAwaiter().GetResult();
-                return r[0].Kind == RemoteOutcomeKind.Delivered;
+                return r[0].Status == DeliveryStatus.Delivered;
             }), r.Length > 0 ? r[0].Text : "");
-            Assert.All(r, o => Assert.Equal(RemoteOutcomeKind.Delivered, o.Kind));
+            Assert.All(r, o => Assert.Equal(DeliveryStatus.Delivered, o.Status));
             for (int i = 0; i < 10; i++)
-                Assert.Equal(RemoteOutcomeKind.Delivered, (await h.SendAsync(h.Spool("Subject: x\r\n\r\nhi\r\n"), "a@sink.test"))[0].Kind);
+                Assert.Equal(DeliveryStatus.Delivered, (await h.SendAsync(h.Spool("Subject: x\r\n\r\nhi\r\n"), "a@sink.test"))[0].Status);
             Assert.Equal(1, h.Mailer.IdleConnections);
         }
         finally

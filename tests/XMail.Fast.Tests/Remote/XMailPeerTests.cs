@@ -1,5 +1,6 @@
 using XMail.Fast.Delivery.Remote;
 using XMail.Fast.Tests.Infrastructure;
+using XMail.Fast.Delivery;
 
 namespace XMail.Fast.Tests.Remote;
 
@@ -14,8 +15,8 @@ public sealed class XMailPeerTests
         h.Forwards.Add(("xmailserver.test", $"127.0.0.1:{dest.Port("SMTP")}"));
         var marker = Guid.NewGuid().ToString("N");
         var r = await h.SendAsync(h.Spool($"Subject: peer\r\n\r\n.{marker}\r\nbye\r\n"), "xmailuser@xmailserver.test", "nosuchuser@xmailserver.test");
-        Assert.Equal(RemoteOutcomeKind.Delivered, r[0].Kind);
-        Assert.Equal(RemoteOutcomeKind.Permanent, r[1].Kind);
+        Assert.Equal(DeliveryStatus.Delivered, r[0].Status);
+        Assert.Equal(DeliveryStatus.PermanentFailure, r[1].Status);
         Assert.StartsWith("5", r[1].Text);
         // The destination un-stuffed the leading dot and wrote the message somewhere under its MailRoot (spool or mailbox).
         Assert.True(await TestServer.WaitUntilAsync(() => Directory.EnumerateFiles(dest.Root.Path, "*", SearchOption.AllDirectories)
@@ -31,7 +32,7 @@ public sealed class XMailPeerTests
         for (int i = 0; i < 3; i++)
         {
             var r = await h.SendAsync(h.Spool("Subject: tls\r\n\r\nhi\r\n"), "xmailuser@xmailserver.test");
-            Assert.True(r[0].Kind == RemoteOutcomeKind.Delivered, r[0].Text);
+            Assert.True(r[0].Status == DeliveryStatus.Delivered, r[0].Text);
         }
         Assert.Equal(1, h.Mailer.IdleConnections);
     }

@@ -129,4 +129,14 @@ public sealed class SmtpMessageFiltersTests
         Assert.Equal("354 Start mail input; end with <CRLF>.<CRLF>", await CommandAsync(c, "DATA"));
         Assert.StartsWith("250 OK <", await CommandAsync(c, "Subject: t\r\n\r\nbody\r\n."));
     }
+
+    /// <summary>timeo=0 is a timeout of 0, "nowait" in the spec: the filter starts, its exit code decides nothing.</summary>
+    [Fact]
+    public async Task Timeo_0_starts_the_filter_without_waiting_so_it_cannot_refuse()
+    {
+        await using var s = await PreDataServerAsync("!timeo=0");
+        await using var c = await TransactionAsync(s, "spammer@example.org");
+        Assert.Equal("250 OK", await CommandAsync(c, "RCPT TO:<xmailuser@xmailserver.test>"));
+        Assert.Equal("354 Start mail input; end with <CRLF>.<CRLF>", await CommandAsync(c, "DATA"));
+    }
 }

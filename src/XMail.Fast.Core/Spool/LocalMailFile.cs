@@ -1,14 +1,25 @@
 using System.Text;
 
-namespace XMail.Fast.Delivery.Lmail;
+namespace XMail.Fast.Core.Spool;
 
 /// <summary>
-/// A "XMAIL LOCAL MAILER" file: "mail from:&lt;...&gt;", one or more "rcpt to:&lt;...&gt;", an empty line, then the
-/// RFC 822 message (CRLF lines). <see cref="TryReadEnvelope"/> leaves the stream at the first message byte.
+/// A "XMAIL LOCAL MAILER" file (spool/local, what the sendmail tool leaves for LMAIL): "mail from:&lt;...&gt;", one or
+/// more "rcpt to:&lt;...&gt;", an empty line, then the RFC 822 message (CRLF lines). <see cref="WriteEnvelope"/> writes
+/// the envelope; <see cref="TryReadEnvelope"/> reads it and leaves the stream at the first message byte.
 /// </summary>
 public static class LocalMailFile
 {
     private const int MaxLine = 4096;
+
+    /// <summary>Writes the envelope lines and the empty line after them (Latin-1, as TAB files keep their bytes).</summary>
+    public static void WriteEnvelope(Stream s, string sender, IEnumerable<string> recipients)
+    {
+        var envelope = new StringBuilder(128);
+        envelope.Append("mail from:<").Append(sender).Append(">\r\n");
+        foreach (var r in recipients) envelope.Append("rcpt to:<").Append(r).Append(">\r\n");
+        envelope.Append("\r\n");
+        s.Write(Encoding.Latin1.GetBytes(envelope.ToString()));
+    }
 
     public static bool TryReadEnvelope(Stream s, out string sender, out List<string> recipients, out string error)
     {

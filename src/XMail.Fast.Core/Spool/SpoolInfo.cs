@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace XMail.Fast.Delivery.Spool;
+namespace XMail.Fast.Core.Spool;
 
 /// <summary>
 /// info/NAME: the delivery attempts of a message, one line "tries&lt;TAB&gt;next-try-unix-seconds&lt;TAB&gt;first-queued-unix-seconds".

@@ -1,6 +1,6 @@
 using XMail.Fast.Core.Spool;
 
-namespace XMail.Fast.Delivery.Spool;
+namespace XMail.Fast.Delivery.Smail;
 
 /// <summary>
 /// Messages waiting for their next try, ordered by due time: no directory rescans, just a heap. The scheduler loop
@@ -81,11 +81,6 @@ public sealed class RetryQueue
     public DateTimeOffset? NextDue
     {
         get { lock (_gate) return _heap.TryPeek(out _, out var at) ? at : null; }
-    }
-
-    public IReadOnlyList<SpoolRef> Snapshot()
-    {
-        lock (_gate) return _members.ToList();
     }
 
     /// <summary>Completes when an entry is added (so a sleeping loop can re-check the earliest due time).</summary>

@@ -1,4 +1,4 @@
-namespace XMail.Fast.Delivery.Spool;
+namespace XMail.Fast.Delivery.Smail;
 
 /// <summary>
 /// -Qt/-Qi/-Qr: the wait before try i+1 is T(1) = -Qt and T(i) = T(i-1) + T(i-1)/ratio (integer seconds, as

@@ -1,15 +1,14 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
-using XMail.Fast.Core.Spool;
 
-namespace XMail.Fast.Delivery.Spool;
+namespace XMail.Fast.Core.Spool;
 
 /// <summary>
 /// The state folders of a spool message ("XMAIL SPOOL DESIGN"): mess/ (new), rsnd/ (waiting for a retry), froz/,
-/// lock/ (being processed), slog/ (its delivery log), info/ (tries, see <see cref="SpoolInfo"/>), mprc/ (delivery
-/// targets already done, one per line, appended as each is delivered: a retry, a crash restart or a frozsubmit never
-/// delivers twice to the same target). Every file of a message has the message's name.
+/// slog/ (its delivery log), info/ (tries, see <see cref="SpoolInfo"/>), mprc/ (delivery targets already done, one
+/// per line, so a retry, a crash restart or a frozsubmit never delivers twice to the same target; the SMAIL delivery
+/// job decides when a target is written there). Every file of a message has the message's name.
 /// </summary>
 public sealed class SpoolStore
 {
@@ -131,7 +130,7 @@ public sealed class SpoolStore
     public async Task<SpoolRef> SubmitAsync(SpoolHeader header, Action<Stream> writeMessage)
     {
         using var draft = _writer.Create();
-        draft.WriteText(header.Format());
+        header.WriteTo(draft);
         writeMessage(draft.AsStream());
         return await draft.CommitAsync().ConfigureAwait(false);
     }

@@ -1,8 +1,7 @@
 using System.Buffers;
 using XMail.Fast.Core.Smtp;
-using XMail.Fast.Core.Spool;
 
-namespace XMail.Fast.Delivery.Spool;
+namespace XMail.Fast.Core.Spool;
 
 /// <summary>
 /// A committed spool message being processed: where its file is, its header, and its message bytes on demand. A
