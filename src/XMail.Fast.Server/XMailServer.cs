@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
+using XMail.Fast.Core.Security;
 using XMail.Fast.Protocols.Connections;
 using XMail.Fast.Server.Metrics;
 
@@ -63,7 +64,12 @@ public sealed class XMailServer : IAsyncDisposable
                 // Graceful stop bound: sessions and workers get this long after the listeners close.
                 services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
                 services.AddSingleton(sp => context ??= new MailServerContext(root, options, sp.GetRequiredService<ILoggerFactory>()));
-                services.AddSingleton(sp => new ServerCertificate(root, sp.GetRequiredService<ILoggerFactory>().CreateLogger("XMail.TLS")));
+                services.AddSingleton(sp =>
+                {
+                    var ctx = sp.GetRequiredService<MailServerContext>();
+                    var log = ctx.Loggers.CreateLogger("XMail.TLS");
+                    return new ServerCertificate(root, new PeerCertificateVerifier(() => ctx.Config, root.Path, ctx.Time, log), log);
+                });
                 ServiceRegistry.AddServices(services, options);
                 if (options.MetricsEndpoint is not null) services.AddSingleton<PrometheusExporter>();
             });
