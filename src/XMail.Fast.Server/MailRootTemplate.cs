@@ -1,22 +1,16 @@
 namespace XMail.Fast.Server;
 
-/// <summary>First run: copies MailRoot.template (shipped beside the executable) to the MailRoot path when that path does not exist.</summary>
+/// <summary>MailRoot.template (shipped beside the executable): what a new MailRoot starts from, copied by dev mode's first run.</summary>
 internal static class MailRootTemplate
 {
     public static string TemplatePath => Path.Combine(AppContext.BaseDirectory, "MailRoot.template");
 
-    public static bool EnsureExists(string mailRoot, out string? note)
+    /// <summary>Copies the template into <paramref name="mailRoot"/> (missing or empty).</summary>
+    public static void CopyTo(string mailRoot)
     {
-        note = null;
-        if (Directory.Exists(mailRoot)) return true;
         if (!Directory.Exists(TemplatePath))
-        {
-            note = $"MailRoot {mailRoot} does not exist and no template was found at {TemplatePath}";
-            return false;
-        }
+            throw new Startup.StartupFailure(Startup.ExitCodes.Failure, $"no MailRoot.template at {TemplatePath}; reinstall XMail (deploy/publish.sh ships it beside the executable)");
         CopyTree(TemplatePath, mailRoot);
-        note = $"created MailRoot {mailRoot} from {TemplatePath}";
-        return true;
     }
 
     public static void CopyTree(string from, string to)
