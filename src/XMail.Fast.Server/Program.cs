@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using XMail.Fast.Core.Config;
+using XMail.Fast.Server.Init;
 using XMail.Fast.Server.Startup;
 
 namespace XMail.Fast.Server;
@@ -8,7 +9,7 @@ public static class Program
 {
     private const string Usage =
         "usage: XMail [-Ms mailroot] [-Md] [-Sp port] ... (XMail 1.27's switches, README)\n" +
-        "       XMail --dev (dev mode)   XMail --health ip:port";
+        "       XMail --dev (dev mode)   XMail --health ip:port\n       " + InitArguments.Usage;
 
     public static async Task<int> Main(string[] args)
     {
@@ -17,6 +18,7 @@ public static class Program
         bool debug = args.Contains("-Md");
         try
         {
+            if (args.Contains("--init")) return InitCommand.Run(args, Console.Out);
             var (options, dev, source) = ReadOptions(args);
             PrepareMailRoot(options, dev, source);
             return await RunAsync(options).ConfigureAwait(false);
@@ -73,7 +75,7 @@ public static class Program
     private static System.Net.IPEndPoint? IPEndPointOrNull(string text) => System.Net.IPEndPoint.TryParse(text, out var ep) ? ep : null;
 
     /// <summary>
-    /// Only dev mode creates a MailRoot (from the template); otherwise the path must
+    /// Only dev mode creates a MailRoot (from the template, with a self-signed certificate); otherwise the path must
     /// already be one, so a mistyped -Ms or MAIL_ROOT is an error instead of a new, empty server.
     /// </summary>
     private static void PrepareMailRoot(XMailOptions options, bool dev, string source)
@@ -89,6 +91,8 @@ public static class Program
         if (!MailRootGuard.IsMissingOrEmpty(path)) MailRootGuard.Require(path, source);
         MailRootTemplate.CopyTo(path);
         Console.Error.WriteLine($"XMail: dev mode: created MailRoot {path} from {MailRootTemplate.TemplatePath}");
+        if (SelfSignedCertificate.CreateIfMissing(path, MailRootTemplate.PlaceholderDomain, TimeProvider.System))
+            Console.Error.WriteLine("XMail: dev mode: created a self-signed server.cert/server.key for localhost");
     }
 
     private static async Task<int> RunAsync(XMailOptions options)

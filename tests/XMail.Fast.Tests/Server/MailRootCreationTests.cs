@@ -1,4 +1,6 @@
 using XMail.Fast.Server;
+using XMail.Fast.Tests.Infrastructure;
+using XMail.Fast.Tests.Smtp;
 
 namespace XMail.Fast.Tests.Server;
 
@@ -6,6 +8,7 @@ namespace XMail.Fast.Tests.Server;
 /// Only dev mode and XMail --init create a MailRoot: a MAIL_ROOT or -Ms that names no MailRoot is one line naming the
 /// path and the fix, and exit 3, with nothing created.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class MailRootCreationTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("xmf-mailroot-").FullName;
@@ -47,5 +50,32 @@ public sealed class MailRootCreationTests : IDisposable
             XMailServer.StartAsync(new XMail.Fast.Core.Config.XMailOptions { MailRootPath = missing }));
         Assert.Equal(3, failure.ExitCode);
         Assert.False(Directory.Exists(missing));
+    }
+
+    /// <summary>README's first command: dev mode makes ./MailRoot from the template, with a self-signed certificate, and serves it.</summary>
+    [Fact]
+    public async Task Dev_mode_creates_MailRoot_from_the_template_with_a_certificate_and_offers_STARTTLS()
+    {
+        int port = XMailProcess.FreePort();
+        await using var p = XMailProcess.Start(XMailProcess.SmtpOnly(port), workingDirectory: _dir);
+        Assert.True(await p.WaitForPortAsync(port), p.Output);
+        var root = Path.Combine(_dir, "MailRoot");
+        foreach (var file in Directory.GetFiles(MailRootTemplate.TemplatePath, "*", SearchOption.AllDirectories))
+            Assert.True(File.Exists(Path.Combine(root, Path.GetRelativePath(MailRootTemplate.TemplatePath, file))), file);
+        Assert.True(File.Exists(Path.Combine(root, "server.cert")));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(root, "server.key")));
+        Assert.Contains("dev mode: created MailRoot " + root, p.Output);
+
+        var c = await LineClient.ConnectAsync(port);
+        await using (c)
+        {
+            Assert.StartsWith("220 localhost ", await c.ReadLineAsync());
+            await c.SendLineAsync("EHLO dev.test");
+            var ehlo = await SmtpTestKit.ReadReplyAsync(c);
+            Assert.Contains("250 STARTTLS", ehlo);
+            Assert.DoesNotContain(ehlo, l => l.Contains("AUTH")); // the template allows AUTH only after STARTTLS
+        }
+        File.WriteAllText(Path.Combine(root, ".shutdown"), "");
+        Assert.Equal(0, await p.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }
 }
