@@ -94,11 +94,15 @@ public sealed class XMailServer : IAsyncDisposable
         try
         {
             root.EnsureLayout();
+            // Folders left behind by a run as another user (root, say) are found now, not at the first message.
+            var probe = Path.Combine(root.SpoolDir, "temp", ".write-test-" + Environment.ProcessId);
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new StartupFailure(ExitCodes.MailRootNotWritable,
-                $"MailRoot {root.Path} is not writable: {ex.Message}; make it writable by the user the server runs as ({CurrentUser.Describe()})", ex);
+                $"MailRoot {root.Path} is not writable: {ex.Message.TrimEnd('.')}; make it writable by the user the server runs as ({CurrentUser.Describe()})", ex);
         }
     }
 

@@ -42,7 +42,7 @@ internal static class InitCommand
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new StartupFailure(ExitCodes.MailRootNotWritable,
-                $"--init: cannot write {root.Path}: {ex.Message}; run as the user the server runs as ({CurrentUser.Describe()} now)", ex);
+                $"--init: cannot write {root.Path}: {ex.Message.TrimEnd('.')}; run as the user the server runs as ({CurrentUser.Describe()} now)", ex);
         }
         if (MailRootTemplate.RootDomain(root.ServerTab) == MailRootTemplate.PlaceholderDomain)
             output.WriteLine($"note: server.tab still names the placeholder host '{MailRootTemplate.PlaceholderDomain}'; run --init again with --domain NAME");

@@ -62,32 +62,50 @@ public sealed class StartupFailureTests
                         "and its private key in server.key, or remove both to run without TLS", line);
     }
 
-    [Fact]
+    /// <param name="spoolOnly">Only spool/temp is not writable (left behind by a run as another user).</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-    public async Task A_MailRoot_this_user_cannot_write_is_refused()
+    public async Task A_MailRoot_this_user_cannot_write_is_refused(bool spoolOnly)
     {
         using var root = new TempMailRoot();
+        var temp = root.File("spool/temp");
+        Directory.CreateDirectory(temp);
+        const UnixFileMode readOnly = (UnixFileMode)0b101_101_101, writable = (UnixFileMode)0b111_101_101;
         string[]? asNobody = null;
         if (Environment.UserName == "root")
         {
-            // root writes anywhere: run the server as nobody on a MailRoot that only root may write.
-            asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+            // root writes anywhere: run the server as nobody, on folders only root may write.
             Assert.True(File.Exists("/usr/bin/setpriv"), "setpriv (util-linux) is needed to drop root");
-            File.SetUnixFileMode(root.Path, (UnixFileMode)0b111_101_101); // readable, as a MailRoot usually is, but not writable
+            asNobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+            File.SetUnixFileMode(root.Path, writable);
+            if (spoolOnly) foreach (var e in Directory.EnumerateFileSystemEntries(root.Path, "*", SearchOption.AllDirectories).Append(root.Path))
+                if (e != temp) Chown(e, 65534);
         }
-        else File.SetUnixFileMode(root.Path, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        else File.SetUnixFileMode(spoolOnly ? temp : root.Path, readOnly);
         try
         {
             var (code, output) = await XMailProcess.RunToExit(["-Ms", root.Path, .. XMailProcess.SmtpOnly(XMailProcess.FreePort())],
                 new Dictionary<string, string?> { ["DOTNET_CLI_HOME"] = Path.GetTempPath(), ["HOME"] = Path.GetTempPath() }, prefix: asNobody);
             Assert.Equal(5, code);
-            Assert.StartsWith($"XMail: MailRoot {root.Path} is not writable: cannot create {root.File(".xmail.lock")} (Permission denied); " +
-                              "make it writable by the user the server runs as (uid ", OneLine(output));
+            var line = OneLine(output);
+            Assert.StartsWith($"XMail: MailRoot {root.Path} is not writable: ", line);
+            Assert.Contains(spoolOnly ? temp : $"cannot create {root.File(".xmail.lock")} (Permission denied)", line);
+            Assert.Contains("; make it writable by the user the server runs as (uid ", line);
         }
         finally
         {
-            File.SetUnixFileMode(root.Path, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(root.Path, writable);
+            File.SetUnixFileMode(temp, writable);
         }
+    }
+
+    private static void Chown(string path, int uid)
+    {
+        using var p = System.Diagnostics.Process.Start("chown", ["-h", $"{uid}:{uid}", path])!;
+        p.WaitForExit();
+        Assert.Equal(0, p.ExitCode);
     }
 
     [Fact]
