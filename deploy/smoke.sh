@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Container smoke test without Docker: builds the same self-contained publish output the image copies, then
-# starts it through the image's entry point (empty MailRoot volume → template copied), probes the health
-# endpoint the HEALTHCHECK uses, talks SMTP/POP3/CTRL once, and stops it with MailRoot/.shutdown.
+# starts it through the image's entry point (empty MailRoot volume: refused without an admin password, then
+# XMail --init with the password from a secret file), probes the health endpoint the HEALTHCHECK uses, adds an
+# account over CTRL as the new admin, mails it over SMTP, reads it over POP3, and stops it with MailRoot/.shutdown.
 # Everything binds 127.0.0.1 on free ports and stops by itself. Exit 0 = pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,12 @@ export MAIL_ROOT=$work/MailRoot XMAIL_PID_DIR=$work XMAIL_METRICS=127.0.0.1:$met
 export MAIL_CMD_LINE="-SI 127.0.0.1:$smtp -PI 127.0.0.1:$pop3 -CI 127.0.0.1:$ctrl -X- -B- -W- -F- -Yi 0"
 mkdir -p "$MAIL_ROOT"   # the empty volume
 
+set +e; "$pub/docker-entrypoint.sh" > "$work/refused.log" 2>&1; rc=$?; set -e
+[ "$rc" -eq 2 ] || { cat "$work/refused.log"; echo "smoke: first run without an admin password exited $rc, not 2"; exit 1; }
+[ ! -f "$MAIL_ROOT/server.tab" ] || { echo "smoke: a MailRoot was made without an admin password"; exit 1; }
+
+printf 'smoke secret\n' > "$work/admin-password"
+export XMAIL_ADMIN_PASSWORD_FILE=$work/admin-password XMAIL_DOMAIN=smoke.test
 "$pub/docker-entrypoint.sh" > "$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
@@ -31,16 +38,25 @@ done
 [ -f "$work/XMail.pid" ] || { echo "smoke: no XMail.pid"; exit 1; }
 
 python3 - "$smtp" "$pop3" "$ctrl" <<'PY'
-import smtplib, poplib, socket, sys
+import smtplib, poplib, socket, sys, time
 smtp, pop3, ctrl = map(int, sys.argv[1:])
+c = socket.create_connection(("127.0.0.1", ctrl), timeout=10)
+f = c.makefile("rwb")
+assert f.readline().startswith(b"+00000 <")
+for line in (b'"admin"\t"smoke secret"', b'"useradd"\t"smoke.test"\t"user"\t"userpw"\t"U"'):
+    f.write(line + b"\r\n"); f.flush()
+    reply = f.readline(); assert reply.startswith(b"+00000"), reply
+c.close()
 with smtplib.SMTP("127.0.0.1", smtp, timeout=10) as s:
     code, _ = s.ehlo("smoke.test"); assert code == 250
-    s.sendmail("a@example.org", ["xmailuser@xmailserver.test"], "Subject: smoke\r\n\r\nhi\r\n")
-p = poplib.POP3("127.0.0.1", pop3, timeout=10); p.user("xmailuser@xmailserver.test"); p.pass_("xmail"); p.quit()
-c = socket.create_connection(("127.0.0.1", ctrl), timeout=10)
-assert c.recv(512).startswith(b"+00000 <")
-c.close()
-print("smoke: SMTP, POP3 and CTRL answered")
+    s.sendmail("a@example.org", ["user@smoke.test"], "Subject: smoke\r\n\r\nhi\r\n")
+for _ in range(100):
+    p = poplib.POP3("127.0.0.1", pop3, timeout=10); p.user("user@smoke.test"); p.pass_("userpw")
+    count = p.stat()[0]; p.quit()
+    if count == 1: break
+    time.sleep(0.1)
+assert count == 1, "the message never reached the mailbox"
+print("smoke: CTRL admin from the secret file, SMTP in, POP3 out")
 PY
 
 touch "$MAIL_ROOT/.shutdown"

@@ -1,9 +1,14 @@
 namespace XMail.Fast.Server;
 
-/// <summary>XMAIL_PID_DIR/XMail.pid (default /var/run), removed at exit; a PID dir that cannot be written is only a warning.</summary>
+/// <summary>
+/// XMAIL_PID_DIR/XMail.pid (default /var/run), removed at exit, but only while it still holds this process's pid: a
+/// second instance (another MailRoot) may have written its own since, and scripts stop a server by that file. A PID
+/// dir that cannot be written is only a warning.
+/// </summary>
 internal sealed class PidFile : IDisposable
 {
     private readonly string? _path;
+    private readonly string _content = Environment.ProcessId + "\n";
 
     private PidFile(string? path) => _path = path;
 
@@ -18,7 +23,7 @@ internal sealed class PidFile : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"XMail: cannot write {path} ({ex.Message}); continuing without a pid file");
+            Console.Error.WriteLine($"XMail: cannot write {path} ({ex.Message}); continuing without a pid file (set XMAIL_PID_DIR)");
             return new PidFile(null);
         }
     }
@@ -26,6 +31,10 @@ internal sealed class PidFile : IDisposable
     public void Dispose()
     {
         if (_path is null) return;
-        try { File.Delete(_path); } catch { }
+        try
+        {
+            if (File.ReadAllText(_path) == _content) File.Delete(_path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { }
     }
 }

@@ -32,6 +32,7 @@ internal static class ServiceRegistry
     public static void AddServices(IServiceCollection services, XMailOptions o)
     {
         services.AddHostedService<ShutdownFileWatcher>();
+        services.AddHostedService<IdleMemoryTrimmer>();
         // PSYNC also runs with -Yi 0 so that MailRoot/.psync-trigger still starts a sync.
         if (o.PsyncEnabled) services.AddHostedService<XMail.Fast.Delivery.Psync.PsyncService>();
         // Remote delivery: DNS (also used by SMTP for RDNS/DNSBL/CheckMailerDomain through Core's IDnsResolver).

@@ -89,6 +89,8 @@ public sealed class ServerConfig
     public int SSLMaxCertsDepth => GetInt("SSLMaxCertsDepth", 0);
     public bool SSLUseCertsFile => GetBool("SSLUseCertsFile", false);
     public bool SSLUseCertsDir => GetBool("SSLUseCertsDir", false);
+    /// <summary>XMail.Fast: CTRL cfgfileget/cfgfileset may read and replace private keys (server.key ...); off by default.</summary>
+    public bool CtrlAllowKeyFiles => GetBool("CtrlAllowKeyFiles", false);
 
     /// <summary>SmtpConfig-IP,PORT, then SmtpConfig-IP, then SmtpConfig (tokens such as MailAuth, WantTLS).</summary>
     public string SmtpConfigFor(string localIp, int localPort) =>

@@ -31,7 +31,8 @@ public sealed class Pop3FetchClient : IAsyncDisposable
 
     public string Greeting { get; private set; } = "";
 
-    public static async Task<Pop3FetchClient> ConnectAsync(Pop3Link link, TimeSpan timeout, CancellationToken ct)
+    /// <param name="tls">Judges the server's certificate (POP3S, STLS) per server.tab's SSL variables.</param>
+    public static async Task<Pop3FetchClient> ConnectAsync(Pop3Link link, TimeSpan timeout, PeerCertificateVerifier tls, CancellationToken ct)
     {
         var (host, port) = link.Server;
         var tcp = link.OutBind is { } bind && IPAddress.TryParse(bind, out var local)
@@ -46,12 +47,12 @@ public sealed class Pop3FetchClient : IAsyncDisposable
             }
             Stream stream = tcp.GetStream();
             var client = new Pop3FetchClient(tcp, stream, timeout);
-            if (link.Pop3s) await client.StartTlsAsync(host, ct).ConfigureAwait(false);
+            if (link.Pop3s) await client.StartTlsAsync(host, tls, ct).ConfigureAwait(false);
             client.Greeting = await client.ExpectOkAsync(ct).ConfigureAwait(false);
             if (!link.Pop3s && link.UseStls)
             {
                 var r = await client.CommandAsync("STLS", ct).ConfigureAwait(false);
-                if (r.StartsWith("+OK", StringComparison.OrdinalIgnoreCase)) await client.StartTlsAsync(host, ct).ConfigureAwait(false);
+                if (r.StartsWith("+OK", StringComparison.OrdinalIgnoreCase)) await client.StartTlsAsync(host, tls, ct).ConfigureAwait(false);
                 else if (link.ForceStls) throw new Pop3FetchException("STLS refused: " + r);
             }
             await client.AuthenticateAsync(link, ct).ConfigureAwait(false);
@@ -64,13 +65,20 @@ public sealed class Pop3FetchClient : IAsyncDisposable
         }
     }
 
-    private async Task StartTlsAsync(string host, CancellationToken ct)
+    private async Task StartTlsAsync(string host, PeerCertificateVerifier verifier, CancellationToken ct)
     {
-        // XMail 1.27 does not verify the remote certificate either (SSLBind: "we may want to add verify code").
-        var tls = new SslStream(_stream, false, (_, _, _, _) => true);
+        var tls = new SslStream(_stream, false);
+        string? refused = null;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         cts.CancelAfter(_timeout);
-        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, cts.Token).ConfigureAwait(false);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(verifier.ClientOptions(host, reason => refused = reason), cts.Token).ConfigureAwait(false);
+        }
+        catch (System.Security.Authentication.AuthenticationException) when (refused is not null)
+        {
+            throw new Pop3FetchException($"TLS with {host}: {refused}");
+        }
         _stream = tls;
         _start = _end = 0;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using XMail.Fast.Core.Config;
+using XMail.Fast.Core.Security;
 using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Delivery.Psync;
@@ -21,11 +22,13 @@ public sealed class PsyncRunner
 {
     private readonly MailServerContext _ctx;
     private readonly ILogger _log;
+    private readonly PeerCertificateVerifier _tls;
 
     public PsyncRunner(MailServerContext context)
     {
         _ctx = context;
         _log = context.Loggers.CreateLogger("XMail.Psync");
+        _tls = new PeerCertificateVerifier(() => context.Config, context.Root.Path, context.Time, context.Loggers.CreateLogger("XMail.TLS"));
     }
 
     public List<Pop3Link> Links() => Pop3Link.Load(_ctx.Root.Pop3LinksTab, _log);
@@ -90,7 +93,7 @@ public sealed class PsyncRunner
     private async Task<PsyncReport> SyncAsync(Pop3Link link, CancellationToken ct)
     {
         var timeout = TimeSpan.FromSeconds(Math.Max(1, _ctx.Options.PsyncTimeoutSeconds));
-        await using var client = await Pop3FetchClient.ConnectAsync(link, timeout, ct).ConfigureAwait(false);
+        await using var client = await Pop3FetchClient.ConnectAsync(link, timeout, _tls, ct).ConfigureAwait(false);
         var (count, _) = await client.StatAsync(ct).ConfigureAwait(false);
         var uidls = await client.UidlAsync(ct).ConfigureAwait(false);
         HashSet<string>? seen = null;

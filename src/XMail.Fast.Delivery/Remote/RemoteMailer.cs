@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 using XMail.Fast.Core.Config;
 using XMail.Fast.Core.Dns;
+using XMail.Fast.Core.Security;
 using XMail.Fast.Core.Spool;
 
 namespace XMail.Fast.Delivery.Remote;
@@ -30,10 +31,13 @@ public sealed class RemoteMailer : IAsyncDisposable
     private readonly SmtpClientTimeouts _timeouts;
     private readonly SmtpConnectionPool _pool;
     private readonly ConcurrentDictionary<IPAddress, (string Name, DateTimeOffset Until)> _helo = new();
+    private readonly PeerCertificateVerifier _tls;
 
+    /// <param name="tls">Judges servers' certificates after STARTTLS (default: server.tab's SSL variables, no certs.pem).</param>
     public RemoteMailer(IDnsResolver dns, RemoteRouter router, ClientAuthTable auth, Func<ServerConfig> config,
         TimeProvider? time = null, ILogger? log = null, SmtpClientTimeouts? timeouts = null,
-        TimeSpan? idleTimeout = null, int maxIdlePerServer = 32, int maxConnectionsPerHost = SmtpConnectionPool.DefaultMaxConnectionsPerHost)
+        TimeSpan? idleTimeout = null, int maxIdlePerServer = 32, int maxConnectionsPerHost = SmtpConnectionPool.DefaultMaxConnectionsPerHost,
+        PeerCertificateVerifier? tls = null)
     {
         _dns = dns;
         _router = router;
@@ -43,11 +47,13 @@ public sealed class RemoteMailer : IAsyncDisposable
         _log = log ?? NullLogger.Instance;
         _timeouts = timeouts ?? SmtpClientTimeouts.Default;
         _pool = new SmtpConnectionPool(_time, idleTimeout ?? TimeSpan.FromSeconds(30), maxIdlePerServer, maxConnectionsPerHost);
+        _tls = tls ?? new PeerCertificateVerifier(config, null, _time, _log);
     }
 
     public RemoteMailer(MailServerContext context, IDnsResolver dns)
         : this(dns, new RemoteRouter(context), new ClientAuthTable(context.Root), () => context.Config, context.Time,
-               context.Loggers.CreateLogger("XMail.Remote"))
+               context.Loggers.CreateLogger("XMail.Remote"),
+               tls: new PeerCertificateVerifier(() => context.Config, context.Root.Path, context.Time, context.Loggers.CreateLogger("XMail.TLS")))
     {
     }
 
@@ -298,7 +304,7 @@ public sealed class RemoteMailer : IAsyncDisposable
         var auth = _auth.Find(hop.Host);
         try
         {
-            await c.OpenSessionAsync(helo, auth, allowTls: true, ct).ConfigureAwait(false);
+            await c.OpenSessionAsync(helo, auth, _tls, ct).ConfigureAwait(false);
             return c;
         }
         catch (SmtpClientException ex) when (ex.TlsFailure && hop.NeedTls == 1)
@@ -314,7 +320,7 @@ public sealed class RemoteMailer : IAsyncDisposable
         c = await SmtpClientConnection.ConnectAsync(hop, ep, _timeouts, ct).ConfigureAwait(false);
         try
         {
-            await c.OpenSessionAsync(helo, auth, allowTls: false, ct).ConfigureAwait(false);
+            await c.OpenSessionAsync(helo, auth, tls: null, ct).ConfigureAwait(false);
             return c;
         }
         catch

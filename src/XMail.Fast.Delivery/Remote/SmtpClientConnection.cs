@@ -8,6 +8,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Win32.SafeHandles;
+using XMail.Fast.Core.Security;
 using XMail.Fast.Core.Wire;
 
 namespace XMail.Fast.Delivery.Remote;
@@ -95,13 +96,14 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     }
 
     /// <summary>Greeting, EHLO (HELO when EHLO is refused), STARTTLS per NeedTLS, then AUTH when credentials exist.</summary>
-    public async Task OpenSessionAsync(string heloDomain, ClientAuth? auth, bool allowTls, CancellationToken ct)
+    /// <param name="tls">How the server's certificate is judged after STARTTLS; null: no STARTTLS (NeedTLS=1's retry in clear).</param>
+    public async Task OpenSessionAsync(string heloDomain, ClientAuth? auth, PeerCertificateVerifier? tls, CancellationToken ct)
     {
         int code = await ReadReplyAsync(ct).ConfigureAwait(false);
         if (code != 220) throw Fail("greeting", code);
         await HelloAsync(heloDomain, ct).ConfigureAwait(false);
 
-        if (Hop.NeedTls > 0 && allowTls)
+        if (Hop.NeedTls > 0 && tls is not null)
         {
             if ((Extensions & SmtpExtensions.StartTls) == 0)
             {
@@ -117,7 +119,7 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
                 }
                 else
                 {
-                    await StartTlsAsync(ct).ConfigureAwait(false);
+                    await StartTlsAsync(tls, ct).ConfigureAwait(false);
                     await HelloAsync(heloDomain, ct).ConfigureAwait(false); // RFC 3207 4.2: forget what was learnt before TLS
                 }
             }
@@ -141,24 +143,24 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
         throw Fail("HELO", code);
     }
 
-    private async Task StartTlsAsync(CancellationToken ct)
+    private async Task StartTlsAsync(PeerCertificateVerifier verifier, CancellationToken ct)
     {
         await _in.CompleteAsync().ConfigureAwait(false);
         await _out.CompleteAsync().ConfigureAwait(false);
-        // Opportunistic TLS (RFC 7435) as XMail 1.27 does it: the certificate is not verified.
-        var tls = new SslStream(_network, leaveInnerStreamOpen: true, (_, _, _, _) => true);
+        // SSLWantVerify decides: opportunistic as in XMail 1.27 (any certificate), or a verified chain for this host name.
+        var tls = new SslStream(_network, leaveInnerStreamOpen: true);
+        string? refused = null;
         try
         {
             using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
             cts.CancelAfter(_timeouts.Command);
-            var host = IPAddress.TryParse(Hop.Host, out _) ? "" : Hop.Host;
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = host }, cts.Token).ConfigureAwait(false);
+            await tls.AuthenticateAsClientAsync(verifier.ClientOptions(Hop.Host, reason => refused = reason), cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or AuthenticationException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             _broken = true;
             await tls.DisposeAsync().ConfigureAwait(false);
-            throw new SmtpClientException($"{Describe()}: TLS handshake failed: {ex.Message}", inner: ex, tlsFailure: true);
+            throw new SmtpClientException($"{Describe()}: TLS handshake failed: {refused ?? ex.Message}", inner: ex, tlsFailure: true);
         }
         _tls = tls;
         (_in, _out) = Pipes(tls);

@@ -3,8 +3,6 @@ using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Security;
-using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using XMail.Fast.Core.Telemetry;
@@ -56,18 +54,13 @@ public sealed class SessionTransport : IAsyncDisposable
     /// command that asked for it; anything the client pipelined after that command is discarded by the
     /// handshake (it is not TLS), which closes the STARTTLS command-injection hole.
     /// </summary>
-    public async Task StartTlsAsync(X509Certificate2 certificate, TimeSpan timeout)
+    public async Task StartTlsAsync(ServerTlsCredentials credentials, TimeSpan timeout)
     {
         var stream = new DuplexPipeStream(Input, Output);
         var tls = new SslStream(stream, leaveInnerStreamOpen: false);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Closed);
         cts.CancelAfter(timeout);
-        await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
-        {
-            ServerCertificate = certificate,
-            ClientCertificateRequired = false,
-            EnabledSslProtocols = SslProtocols.None, // OS defaults: TLS 1.2 and 1.3
-        }, cts.Token).ConfigureAwait(false);
+        await tls.AuthenticateAsServerAsync(credentials.AuthenticationOptions(), cts.Token).ConfigureAwait(false);
         _tls = tls;
         Input = PipeReader.Create(tls, new StreamPipeReaderOptions(bufferSize: 16 * 1024, leaveOpen: true));
         Output = PipeWriter.Create(tls, new StreamPipeWriterOptions(leaveOpen: true));

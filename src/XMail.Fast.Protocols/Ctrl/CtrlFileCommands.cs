@@ -8,7 +8,8 @@ namespace XMail.Fast.Protocols.Ctrl;
 
 /// <summary>
 /// filelist cfgfileget cfgfileset: MailRoot-relative files. Paths go through MailRoot.TryResolveRelative (no "..",
-/// no absolute paths; XMail 1.27 only refused ".."), and the indexed tables are refused as the spec requires.
+/// no absolute paths; XMail 1.27 only refused ".."), the indexed tables are refused as the spec requires, and private
+/// keys unless server.tab allows them (<see cref="PrivateKeyFiles"/>).
 /// </summary>
 internal static class CtrlFileCommands
 {
@@ -34,6 +35,7 @@ internal static class CtrlFileCommands
     {
         if (!TryResolve(s, t[1], allowRoot: false, out var path) || IsIndexed(s, path)) return await Reply(s, ErrorCode.BadRelativePath);
         if (!File.Exists(path)) return await Reply(s, ErrorCode.FileOpen);
+        if (IsRefusedKey(s, t[1], PrivateKeyFiles.IsKeyName(path) || PrivateKeyFiles.FileHoldsPrivateKey(path))) return await Reply(s, ErrorCode.BadRelativePath);
         await s.SendFilesAsync([path]);
         return true;
     }
@@ -44,8 +46,11 @@ internal static class CtrlFileCommands
         if (!TryResolve(s, t[1], allowRoot: false, out var path) || IsIndexed(s, path) || Directory.Exists(path))
             return await Reply(s, ErrorCode.BadRelativePath);
         if (!Directory.Exists(Path.GetDirectoryName(path))) return await Reply(s, ErrorCode.FileCreate);
+        // Refused before the upload is read, so a key name never reaches the disk; the content is checked after it.
+        if (IsRefusedKey(s, t[1], PrivateKeyFiles.IsKeyName(path) || PrivateKeyFiles.FileHoldsPrivateKey(path))) return await Reply(s, ErrorCode.BadRelativePath);
         var (content, error) = await s.ReceiveUploadAsync();
         if (content is null) return error != ErrorCode.Success && await Reply(s, error);
+        if (IsRefusedKey(s, t[1], PrivateKeyFiles.HoldsPrivateKey(content))) return await Reply(s, ErrorCode.BadRelativePath);
         try
         {
             s.Services.Accounts.WithWriteLock(() =>
@@ -77,6 +82,13 @@ internal static class CtrlFileCommands
         if (root.TryResolveRelative(relative, out full) && full != root.Path) return true;
         s.Log.LogWarning("CTRL [{Ip}] path refused: \"{Path}\"", s.PeerIp, relative);
         return false;
+    }
+
+    private static bool IsRefusedKey(CtrlSession s, string relative, bool isKey)
+    {
+        if (!isKey || s.Context.Config.CtrlAllowKeyFiles) return false;
+        s.Log.LogWarning("CTRL [{Ip}] {File} is a private key: cfgfileget/cfgfileset refused (server.tab CtrlAllowKeyFiles allows it)", s.PeerIp, relative);
+        return true;
     }
 
     private static bool IsIndexed(CtrlSession s, string fullPath)

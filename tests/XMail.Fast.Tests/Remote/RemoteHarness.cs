@@ -22,6 +22,8 @@ public sealed class RemoteHarness : IAsyncDisposable
     public int MxPort { get; set; } = 25;
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public int MaxConnectionsPerHost { get; set; } = 8;
+    /// <summary>How servers' certificates are judged after STARTTLS (default: the SSL variables set with <see cref="Set"/>, no certs.pem).</summary>
+    public XMail.Fast.Core.Security.PeerCertificateVerifier? Tls { get; set; }
 
     public string MailRootPath => _dir;
 
@@ -37,7 +39,7 @@ public sealed class RemoteHarness : IAsyncDisposable
     public RemoteMailer Mailer => _mailer ??= new RemoteMailer(Dns,
         new RemoteRouter(() => new DomainRouteTable(Gateways), () => new DomainRouteTable(Forwards), () => new ServerConfig(new(_vars, StringComparer.OrdinalIgnoreCase))),
         new ClientAuthTable(new MailRoot(_dir)), () => new ServerConfig(new(_vars, StringComparer.OrdinalIgnoreCase)),
-        timeouts: Timeouts, idleTimeout: IdleTimeout, maxConnectionsPerHost: MaxConnectionsPerHost) { MxPort = MxPort };
+        timeouts: Timeouts, idleTimeout: IdleTimeout, maxConnectionsPerHost: MaxConnectionsPerHost, tls: Tls) { MxPort = MxPort };
 
     /// <summary>Writes a spool file (header + &lt;&lt;MAIL-DATA&gt;&gt; + body) and returns its envelope.</summary>
     public RemoteEnvelope Spool(string body, string from = "sender@src.test", params string[] rcpts)
