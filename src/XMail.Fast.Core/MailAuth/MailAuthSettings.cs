@@ -31,6 +31,8 @@ public sealed record MailAuthSettings
     public string? QuarantineFolder { get; init; }
     /// <summary>PublicSuffixList: the PSL file for DMARC's organizational domain.</summary>
     public string PublicSuffixList { get; init; } = DefaultPublicSuffixList;
+    /// <summary>ArcTrustedSealers: forwarders (ARC-Seal d=) whose intact chain lets a DMARC failure through.</summary>
+    public IReadOnlyList<string> ArcTrustedSealers { get; init; } = [];
     /// <summary>DkimSign: 1 signs mail leaving through remote delivery with the keys under MailRoot/dkim.</summary>
     public bool DkimSign { get; init; }
     /// <summary>DkimSignHeaders: colon-separated fields to sign (default <see cref="DefaultSignedHeaders"/>).</summary>
@@ -60,6 +62,7 @@ public sealed record MailAuthSettings
         QuarantineHeader = cfg.Get("DmarcQuarantineHeader") is { Length: > 0 } h ? h : DefaultQuarantineHeader,
         QuarantineFolder = cfg.Get("DmarcQuarantineFolder") is { Length: > 0 } f ? f : null,
         PublicSuffixList = cfg.Get("PublicSuffixList") is { Length: > 0 } p ? p : DefaultPublicSuffixList,
+        ArcTrustedSealers = (cfg.Get("ArcTrustedSealers") ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         DkimSign = cfg.GetBool("DkimSign", false),
         DkimSignHeaders = cfg.Get("DkimSignHeaders") is { Length: > 0 } s ? s : null,
     };
