@@ -38,11 +38,18 @@ internal static class ServiceRegistry
         // Remote delivery: DNS (also used by SMTP for RDNS/DNSBL/CheckMailerDomain through Core's IDnsResolver).
         services.AddSingleton(sp => new XMail.Fast.Delivery.Dns.DnsResolver(sp.GetRequiredService<MailServerContext>()));
         services.AddSingleton<XMail.Fast.Core.Dns.IDnsResolver>(sp => sp.GetRequiredService<XMail.Fast.Delivery.Dns.DnsResolver>());
+        // Sender authentication (SPF, DKIM, DMARC, ARC) for the SMTP session; DKIM keys for signing and CTRL.
+        services.AddSingleton<XMail.Fast.Core.MailAuth.IMailAuthenticator>(sp => new XMail.Fast.Delivery.MailAuth.MailAuthenticator(
+            sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>()));
+        services.AddSingleton(sp => new XMail.Fast.Delivery.MailAuth.Dkim.DkimKeyStore(sp.GetRequiredService<MailServerContext>()));
+        services.AddSingleton<XMail.Fast.Core.MailAuth.IDkimKeyAdmin>(sp => new XMail.Fast.Delivery.MailAuth.Dkim.DkimKeyAdmin(
+            sp.GetRequiredService<XMail.Fast.Delivery.MailAuth.Dkim.DkimKeyStore>(), sp.GetRequiredService<MailServerContext>().Loggers.CreateLogger("XMail.DKIM")));
         services.AddSingleton<SmtpConnectionHandler>();
         // Delivery: SMAIL workers + retries (spool recovery at start), LMAIL. Remote delivery (issue 5) replaces
         // NoRemoteDelivery by registering its own IRemoteDelivery.
         services.AddSingleton<IRemoteDelivery>(sp => new XMail.Fast.Delivery.Remote.SmtpRemoteDelivery(
-            new XMail.Fast.Delivery.Remote.RemoteMailer(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>())));
+            new XMail.Fast.Delivery.Remote.RemoteMailer(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>()),
+            new XMail.Fast.Delivery.MailAuth.Dkim.DkimOutboundSigner(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Delivery.MailAuth.Dkim.DkimKeyStore>())));
         services.TryAddSingleton<IRemoteDelivery, NoRemoteDelivery>();
         services.AddSingleton(sp => new SmailService(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<IRemoteDelivery>()));
         services.AddHostedService(sp => sp.GetRequiredService<SmailService>());

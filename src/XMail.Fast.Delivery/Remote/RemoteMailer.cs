@@ -80,7 +80,7 @@ public sealed class RemoteMailer : IAsyncDisposable
         }
         using (body)
         {
-            long size = Math.Max(0, RandomAccess.GetLength(body) - envelope.DataOffset);
+            long size = Math.Max(0, RandomAccess.GetLength(body) - envelope.DataOffset) + envelope.HeaderPrefix.Length;
             if (relays is not null)
             {
                 await SendGroupAsync(envelope, body, size, recipients, Enumerable.Range(0, recipients.Count).ToList(), _router.Relay(relays), outcomes, ct).ConfigureAwait(false);
@@ -204,7 +204,7 @@ public sealed class RemoteMailer : IAsyncDisposable
                 SmtpTransaction.Result result;
                 try
                 {
-                    result = await SmtpTransaction.RunAsync(c, mailFrom, size, envelope.Body8Bit, targets, body, envelope.DataOffset, replies, ct).ConfigureAwait(false);
+                    result = await SmtpTransaction.RunAsync(c, mailFrom, size, envelope.Body8Bit, targets, body, envelope.DataOffset, envelope.HeaderPrefix, replies, ct).ConfigureAwait(false);
                 }
                 catch (SmtpClientException ex)
                 {

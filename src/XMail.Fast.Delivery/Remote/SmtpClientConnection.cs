@@ -245,13 +245,15 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     }
 
     /// <summary>Streams the message part of a spool file, dot-stuffed, then the terminating "CRLF.CRLF".</summary>
-    public async Task SendBodyAsync(SafeFileHandle file, long offset, CancellationToken ct)
+    public async Task SendBodyAsync(SafeFileHandle file, long offset, CancellationToken ct, ReadOnlyMemory<byte> headerPrefix = default)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(32 * 1024);
         try
         {
             bool lineStart = true;
             byte last = LF;
+            // Fields added on the way out (DKIM-Signature) go first; they end with CRLF.
+            if (!headerPrefix.IsEmpty) lineStart = Stuff(headerPrefix.Span, true);
             long length = RandomAccess.GetLength(file);
             while (offset < length)
             {

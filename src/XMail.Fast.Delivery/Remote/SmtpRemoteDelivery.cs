@@ -9,14 +9,20 @@ namespace XMail.Fast.Delivery.Remote;
 public sealed class SmtpRemoteDelivery : IRemoteDelivery, IAsyncDisposable
 {
     private readonly RemoteMailer _mailer;
+    private readonly MailAuth.Dkim.DkimOutboundSigner? _dkim;
 
-    public SmtpRemoteDelivery(RemoteMailer mailer) => _mailer = mailer;
+    public SmtpRemoteDelivery(RemoteMailer mailer, MailAuth.Dkim.DkimOutboundSigner? dkim = null)
+    {
+        _mailer = mailer;
+        _dkim = dkim;
+    }
 
     public RemoteMailer Mailer => _mailer;
 
     public async Task<RemoteResult> DeliverAsync(SpoolMessage message, string sender, IReadOnlyList<string> recipients, RemoteRoute route, CancellationToken ct)
     {
         var envelope = RemoteEnvelope.FromSpool(message.FilePath, message.Header, sender);
+        if (_dkim is not null) envelope = envelope with { HeaderPrefix = _dkim.SignatureFor(message) };
         var relays = route.Kind == RemoteRouteKind.Relays ? route.Relays ?? "" : null;
         var outcomes = await _mailer.SendAsync(envelope, recipients, relays, ct).ConfigureAwait(false);
         var results = new RemoteRecipientResult[outcomes.Length];

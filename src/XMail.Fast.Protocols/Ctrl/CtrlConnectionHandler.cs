@@ -26,9 +26,9 @@ public sealed class CtrlConnectionHandler : ConnectionHandler
     private readonly CtrlServices _services;
     private readonly SessionGate _gate = new();
 
-    public CtrlConnectionHandler(MailServerContext context, ServerCertificate certificate)
+    public CtrlConnectionHandler(MailServerContext context, ServerCertificate certificate, Core.MailAuth.IDkimKeyAdmin? dkimKeys = null)
     {
-        _services = new CtrlServices(context, certificate, context.Loggers.CreateLogger("XMail.CTRL"));
+        _services = new CtrlServices(context, certificate, context.Loggers.CreateLogger("XMail.CTRL"), dkimKeys);
     }
 
     private ILogger Log => _services.Log;

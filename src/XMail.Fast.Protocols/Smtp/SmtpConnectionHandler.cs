@@ -23,9 +23,12 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
     private readonly ILogger _log;
     private readonly SessionGate _smtpGate = new();
     private readonly SessionGate _smtpsGate = new();
+    private readonly XMail.Fast.Core.MailAuth.IMailAuthenticator? _mailAuth;
 
-    public SmtpConnectionHandler(MailServerContext ctx, ServerCertificate certs, XMail.Fast.Core.Dns.IDnsResolver? dns = null)
+    public SmtpConnectionHandler(MailServerContext ctx, ServerCertificate certs, XMail.Fast.Core.Dns.IDnsResolver? dns = null,
+        XMail.Fast.Core.MailAuth.IMailAuthenticator? mailAuth = null)
     {
+        _mailAuth = mailAuth;
         _ctx = ctx;
         _certs = certs;
         _policy = new SmtpPolicy(ctx, dns);
@@ -53,7 +56,8 @@ public sealed class SmtpConnectionHandler : ConnectionHandler
         }
         try
         {
-            await new SmtpSession(_ctx, t, _certs, _policy, _auth, _filters, _extAuth, _disk, _log, service).RunAsync().ConfigureAwait(false);
+            var senderAuth = _mailAuth is null ? null : new SmtpSenderAuth(_mailAuth, _policy, _log);
+            await new SmtpSession(_ctx, t, _certs, _policy, _auth, _filters, _extAuth, _disk, _log, service, senderAuth).RunAsync().ConfigureAwait(false);
         }
         catch (Exception ex)
         {

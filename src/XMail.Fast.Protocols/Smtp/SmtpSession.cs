@@ -28,6 +28,7 @@ internal sealed partial class SmtpSession
     private readonly ILogger _log;
     private readonly SmtpLimits _limits;
     private readonly SmtpPeer _peer;
+    private readonly SmtpSenderAuth? _senderAuth;
     // The current command line, rented while a command is handled: a session waiting for its next command holds no
     // buffer (10,000 idle sessions would otherwise pin 5 MB).
     private byte[]? _line;
@@ -37,6 +38,9 @@ internal sealed partial class SmtpSession
     // would cost every waiting session a callback registration.
     private CancellationTokenSource _idle = new();
     private SmtpState _state = SmtpState.Connected;
+    // RFC 2034: the command being answered decides the enhanced code; Helo until the first command (the greeting has none).
+    private SmtpCommand _command = SmtpCommand.Helo;
+    private readonly bool _enhanced;
     private int _errors;
     private bool _quit;
 
@@ -47,8 +51,10 @@ internal sealed partial class SmtpSession
     private readonly List<AcceptedRecipient> _rcpts = new();
 
     public SmtpSession(MailServerContext ctx, SessionTransport transport, ServerCertificate certs, SmtpPolicy policy,
-        SmtpAuthenticator auth, SmtpFilters filters, SmtpExternalAuth extAuth, DiskSpaceGuard disk, ILogger log, ServiceOptions service)
+        SmtpAuthenticator auth, SmtpFilters filters, SmtpExternalAuth extAuth, DiskSpaceGuard disk, ILogger log, ServiceOptions service,
+        SmtpSenderAuth? senderAuth = null)
     {
+        _senderAuth = senderAuth;
         _ctx = ctx;
         _t = transport;
         _certs = certs;
@@ -62,6 +68,7 @@ internal sealed partial class SmtpSession
         _limits = SmtpLimits.From(ctx.Options, service, cfg);
         _peer = new SmtpPeer(transport.Remote, transport.Local);
         _domain = cfg.SmtpServerDomain;
+        _enhanced = cfg.GetBool("SmtpEnhancedStatusCodes", false);
         // Also the CRAM-MD5 challenge (observed: the challenge is the greeting timestamp).
         _timestamp = $"<{ctx.Time.GetUtcNow().ToUnixTimeSeconds()}.{Random.Shared.NextInt64(1, long.MaxValue)}@{_domain}>";
     }
@@ -117,7 +124,7 @@ internal sealed partial class SmtpSession
         catch (OperationCanceledException) when (!_t.Closed.IsCancellationRequested)
         {
             _log.LogInformation("SMTP {Peer}: idle timeout", _peer.Address);
-            try { await _t.WriteLineAsync(SmtpReplies.Timeout).ConfigureAwait(false); } catch { /* peer gone */ }
+            try { await _t.WriteLineAsync(Enhanced(SmtpReplies.Timeout)).ConfigureAwait(false); } catch { /* peer gone */ }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException
             or Microsoft.AspNetCore.Connections.ConnectionAbortedException or Microsoft.AspNetCore.Connections.ConnectionResetException)
@@ -210,6 +217,7 @@ internal sealed partial class SmtpSession
             return;
         }
         var cmd = SmtpCommandParser.Parse(line, out int argAt);
+        _command = cmd;
         if (cmd == SmtpCommand.Unknown)
         {
             Error(SmtpReplies.Unrecognized);
@@ -252,13 +260,17 @@ internal sealed partial class SmtpSession
 
     // ------------------------------------------------------------------ replies
 
-    private void Reply(string line) => _t.BufferLine(line);
+    private void Reply(string line) => _t.BufferLine(Enhanced(line));
+
+    /// <summary>SmtpEnhancedStatusCodes: the one place replies get their RFC 3463 code (none on HELO/EHLO replies).</summary>
+    private string Enhanced(string line) =>
+        _enhanced && _command is not (SmtpCommand.Helo or SmtpCommand.Ehlo) ? EnhancedStatusCodes.Apply(line, _command) : line;
 
     /// <summary>An error reply: counts toward SMTP-MaxErrors and carries CustomSMTPMessage.</summary>
     private void Error(string line)
     {
         _errors++;
-        _t.BufferLine(WithCustomMessage(line));
+        _t.BufferLine(Enhanced(WithCustomMessage(line)));
     }
 
     private string WithCustomMessage(string line) =>
@@ -297,6 +309,7 @@ internal sealed partial class SmtpSession
         Reply("250-ETRN");
         Reply("250-8BITMIME");
         Reply("250-PIPELINING");
+        if (_enhanced) Reply("250-ENHANCEDSTATUSCODES");
         if (AdvertisedAuths() is { Length: > 0 } auths) Reply("250-AUTH " + auths);
         bool tls = !_peer.Secure && cfg.EnableSmtpTls && _certs.Current is not null;
         var size = max > 0 ? "SIZE " + max : "SIZE";
@@ -328,6 +341,13 @@ internal sealed partial class SmtpSession
             _log.LogInformation("SMTP {Peer}: MAIL FROM:<{From}> refused: {Reply}", _peer.Address, path!.Address, verdict.Reply);
             CountRejection("mail", verdict.Reply!);
             Error(verdict.Reply!);
+            return;
+        }
+        if (_senderAuth is not null && await _senderAuth.AtMailAsync(_peer, path!, _t.Closed).ConfigureAwait(false) is { } spfRefusal)
+        {
+            _log.LogInformation("SMTP {Peer}: MAIL FROM:<{From}> refused: {Reply}", _peer.Address, path!.Address, spfRefusal);
+            CountRejection("mail", spfRefusal);
+            Error(spfRefusal);
             return;
         }
         _from = path;
