@@ -25,10 +25,8 @@ public sealed record MailAuthSettings
     public string AuthServId { get; init; } = "";
     /// <summary>DkimMinKeyBits: RSA keys shorter than this make a signature permerror (RFC 8301: 1024).</summary>
     public int DkimMinKeyBits { get; init; } = 1024;
-    /// <summary>DmarcQuarantineHeader: the field added to a quarantined message.</summary>
+    /// <summary>DmarcQuarantineHeader: the field added to a quarantined message (the flag mail filters file it by).</summary>
     public string QuarantineHeader { get; init; } = DefaultQuarantineHeader;
-    /// <summary>DmarcQuarantineFolder: Maildir folder (e.g. ".Junk") local delivery puts a quarantined message in.</summary>
-    public string? QuarantineFolder { get; init; }
     /// <summary>PublicSuffixList: the PSL file for DMARC's organizational domain.</summary>
     public string PublicSuffixList { get; init; } = DefaultPublicSuffixList;
     /// <summary>ArcTrustedSealers: forwarders (ARC-Seal d=) whose intact chain lets a DMARC failure through.</summary>
@@ -60,7 +58,6 @@ public sealed record MailAuthSettings
         AuthServId = cfg.Get("AuthServId") is { Length: > 0 } id ? id : cfg.SmtpServerDomain,
         DkimMinKeyBits = Math.Clamp(cfg.GetInt("DkimMinKeyBits", 1024), 512, 16384),
         QuarantineHeader = cfg.Get("DmarcQuarantineHeader") is { Length: > 0 } h ? h : DefaultQuarantineHeader,
-        QuarantineFolder = cfg.Get("DmarcQuarantineFolder") is { Length: > 0 } f ? f : null,
         PublicSuffixList = cfg.Get("PublicSuffixList") is { Length: > 0 } p ? p : DefaultPublicSuffixList,
         ArcTrustedSealers = (cfg.Get("ArcTrustedSealers") ?? "").Split([',', ' ', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
         DkimSign = cfg.GetBool("DkimSign", false),
