@@ -4,6 +4,7 @@
 #                                and waits until PORT answers. The caller's EXIT trap stops it with xmf_server_stop.
 XMF_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 FIXTURE=${FIXTURE:-$XMF_REPO/../shared/fixtures/xmail-1.27-MailRoot}
+[[ -d $FIXTURE ]] || FIXTURE=$XMF_REPO/../../shared/fixtures/xmail-1.27-MailRoot # a worktree under /work/wt
 
 xmf_server_start() {
   local work=$1 port=$2

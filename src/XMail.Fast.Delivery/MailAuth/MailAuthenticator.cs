@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using Microsoft.Extensions.Logging;
 using MimeKit;
@@ -61,26 +62,72 @@ public sealed class MailAuthenticator : IMailAuthenticator
     public bool IsExemptDomain(string domain) =>
         _ctx.Table("mailauth.exempt.tab", (p, l) => ExemptDomainsTable.Load(p, l)).Matches(domain);
 
+    /// <summary>Spool files up to this size are read once into memory and written back in place.</summary>
+    public const int InMemoryLimit = 1024 * 1024;
+
     public async ValueTask<MessageAuthVerdict> CheckMessageAsync(MessageAuthRequest request, CancellationToken ct = default)
     {
         var settings = Settings;
         if (!settings.AnyMessageCheck) return MessageAuthVerdict.Skipped;
+        using var file = File.OpenHandle(request.SpoolFile, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+        long length = RandomAccess.GetLength(file);
+        if (length > InMemoryLimit) return await CheckLargeAsync(settings, request, ct).ConfigureAwait(false);
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(length, 1));
+        try
+        {
+            int n = 0, read;
+            while (n < length && (read = RandomAccess.Read(file, buffer.AsSpan(n, (int)length - n), n)) > 0) n += read;
+            int marker = buffer.AsSpan(0, n).IndexOf(DataMarker);
+            if (marker < 0) return MessageAuthVerdict.Skipped;
+            int dataOffset = marker + DataMarker.Length;
+            var messageBytes = buffer.AsMemory(dataOffset, n - dataOffset);
+            var message = MimeMessage.Load(ParserOptions.Default, new MemoryStream(buffer, dataOffset, n - dataOffset, writable: false), ct);
+            int bodyLength = messageBytes.Length - SpoolAuthStamp.HeaderEnd(messageBytes.Span);
+            var verdict = await EvaluateAsync(settings, request, message, bodyLength, ct).ConfigureAwait(false);
+            if (Fields(settings, verdict) is { } fields)
+                Removed(settings, SpoolAuthStamp.RewriteInPlace(file, dataOffset, messageBytes.Span, fields, settings.AuthServId));
+            return verdict;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static ReadOnlySpan<byte> DataMarker => "<<MAIL-DATA>>\r\n"u8;
+
+    /// <summary>A large message: parsed from the file (MimeKit keeps its parts on disk), rewritten by copy.</summary>
+    private async ValueTask<MessageAuthVerdict> CheckLargeAsync(MailAuthSettings settings, MessageAuthRequest request, CancellationToken ct)
+    {
         var header = SpoolHeader.ReadFile(request.SpoolFile);
         if (header is null) return MessageAuthVerdict.Skipped;
         MessageAuthVerdict verdict;
-        using (var file = new FileStream(request.SpoolFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16 * 1024))
+        long bodyOffset;
+        using (var stream = new FileStream(request.SpoolFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16 * 1024))
         {
-            file.Position = header.DataOffset;
-            var message = await MimeMessage.LoadAsync(ParserOptions.Default, file, persistent: true, ct).ConfigureAwait(false);
-            long bodyLength = Math.Max(0, file.Length - MessageBodyOffset(request.SpoolFile, header.DataOffset));
-            verdict = await EvaluateAsync(settings, request, message, bodyLength, ct).ConfigureAwait(false);
+            bodyOffset = MessageBodyOffset(stream, header.DataOffset);
+            stream.Position = header.DataOffset;
+            var message = await MimeMessage.LoadAsync(ParserOptions.Default, stream, persistent: true, ct).ConfigureAwait(false);
+            verdict = await EvaluateAsync(settings, request, message, stream.Length - bodyOffset, ct).ConfigureAwait(false);
         }
-        if (verdict.Disposition == MessageDisposition.Reject || !settings.AuthResults && verdict.Disposition != MessageDisposition.Quarantine) return verdict;
-        var fields = settings.AuthResults ? verdict.AuthenticationResults! : "";
-        if (verdict.Disposition == MessageDisposition.Quarantine) fields += settings.QuarantineHeader.TrimEnd() + "\r\n";
-        int forged = SpoolAuthStamp.Rewrite(request.SpoolFile, fields, settings.AuthServId);
-        if (forged > 0) _log.LogInformation("MailAuth: removed {Count} forged Authentication-Results claiming {Id}", forged, settings.AuthServId);
+        if (Fields(settings, verdict) is { } fields)
+            Removed(settings, SpoolAuthStamp.RewriteByCopy(request.SpoolFile, header.DataOffset, bodyOffset, fields, settings.AuthServId));
         return verdict;
+    }
+
+    /// <summary>What goes on top of an accepted message: Authentication-Results and the quarantine mark; null: nothing.</summary>
+    private static string? Fields(MailAuthSettings settings, MessageAuthVerdict verdict)
+    {
+        if (verdict.Disposition == MessageDisposition.Reject) return null;
+        bool quarantine = verdict.Disposition == MessageDisposition.Quarantine;
+        if (!settings.AuthResults && !quarantine) return null;
+        var fields = settings.AuthResults ? verdict.AuthenticationResults! : "";
+        return quarantine ? fields + settings.QuarantineHeader.TrimEnd() + "\r\n" : fields;
+    }
+
+    private void Removed(MailAuthSettings settings, int forged)
+    {
+        if (forged > 0) _log.LogInformation("MailAuth: removed {Count} forged Authentication-Results claiming {Id}", forged, settings.AuthServId);
     }
 
     private async ValueTask<MessageAuthVerdict> EvaluateAsync(MailAuthSettings settings, MessageAuthRequest request, MimeMessage message, long bodyLength, CancellationToken ct)
@@ -137,9 +184,8 @@ public sealed class MailAuthenticator : IMailAuthenticator
     }
 
     /// <summary>Where the body starts: after the first empty line following <paramref name="dataOffset"/>.</summary>
-    private static long MessageBodyOffset(string path, long dataOffset)
+    private static long MessageBodyOffset(FileStream f, long dataOffset)
     {
-        using var f = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 16 * 1024);
         f.Position = dataOffset;
         long pos = dataOffset;
         bool lineStart = true, crAtStart = false;

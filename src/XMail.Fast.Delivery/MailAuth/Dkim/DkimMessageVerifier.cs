@@ -20,9 +20,11 @@ internal sealed class DkimMessageVerifier
     private readonly DnsDkimKeyLocator _keys;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
+    private readonly RsaSha256DkimVerifier _rsaVerifier;
 
     public DkimMessageVerifier(DnsDkimKeyLocator keys, TimeProvider time, ILogger log)
     {
+        _rsaVerifier = new RsaSha256DkimVerifier(keys);
         _keys = keys;
         _time = time;
         _log = log;
@@ -41,12 +43,13 @@ internal sealed class DkimMessageVerifier
                 _log.LogInformation("DKIM: more than {Max} signatures, the rest not checked", MaxSignatures);
                 break;
             }
-            results.Add(await VerifyOneAsync(verifier, message, header, bodyLength, minKeyBits, ct).ConfigureAwait(false));
+            results.Add(await VerifyOneAsync(verifier, _rsaVerifier, message, header, bodyLength, minKeyBits, ct).ConfigureAwait(false));
         }
         return results;
     }
 
-    private async Task<DkimSignatureResult> VerifyOneAsync(DkimVerifier verifier, MimeMessage message, Header header, long bodyLength, int minKeyBits, CancellationToken ct)
+    private async Task<DkimSignatureResult> VerifyOneAsync(DkimVerifier verifier, RsaSha256DkimVerifier rsaVerifier, MimeMessage message, Header header,
+        long bodyLength, int minKeyBits, CancellationToken ct)
     {
         var tags = TagList.Parse(header.Value);
         if (tags is null) return new DkimSignatureResult(DkimResult.PermError, "", "", "", "", "malformed DKIM-Signature");
@@ -62,8 +65,10 @@ internal sealed class DkimMessageVerifier
                 return Result(DkimResult.PermError, $"RSA key of {rsa.Modulus.BitLength} bits, fewer than {minKeyBits}");
             if (a.StartsWith("ed25519", StringComparison.OrdinalIgnoreCase) != key is Ed25519PublicKeyParameters)
                 return Result(DkimResult.PermError, "key type does not match a=" + a);
-            if (!await verifier.VerifyAsync(message, header, ct).ConfigureAwait(false))
-                return Result(DkimResult.Fail, "signature or body hash does not verify");
+            bool valid = key is RsaKeyParameters rsaKey
+                ? rsaVerifier.Verify(message, header, tags, rsaKey)
+                : await verifier.VerifyAsync(message, header, ct).ConfigureAwait(false);
+            if (!valid) return Result(DkimResult.Fail, "signature or body hash does not verify");
         }
         catch (DkimKeyException ex)
         {
