@@ -44,7 +44,7 @@ public class MailAuthBenchmarks
         var head = Encoding.ASCII.GetBytes("[192.0.2.10]:4000;[127.0.0.1]:25;Fri, 4 Dec 2026 10:00:00 +0000\r\nmx.test\r\nS1\r\nMAIL FROM:<alice@example.org>\r\n" +
             "RCPT TO:<bob@example.net>\r\n<<MAIL-DATA>>\r\nReceived: from client.example ([192.0.2.10]) by mx.test; Fri, 4 Dec 2026 10:00:00 +0000\r\n");
         _unsigned = [.. head, .. message];
-        var field = new DkimMessageSigner(TimeProvider.System, NullLogger.Instance)
+        var field = new DkimMessageSigner(TimeProvider.System)
             .Sign(new MemoryStream(message), [new DkimSigningKey("example.org", "sel", key, DkimKeyFile.AlgorithmOf(key), "")], MailAuthSettings.DefaultSignedHeaders);
         _signed = [.. head, .. Encoding.ASCII.GetBytes(field), .. message];
         _spool = Path.Combine(_dir, "spoolfile");

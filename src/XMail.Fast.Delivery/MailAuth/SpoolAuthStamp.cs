@@ -89,7 +89,7 @@ public static class SpoolAuthStamp
     private static bool IsOurs(ReadOnlySpan<byte> field, string authServId)
     {
         var name = "Authentication-Results"u8;
-        if (field.Length <= name.Length || field[..name.Length].SequenceCompareTo(name) != 0 && !Ascii.EqualsIgnoreCase(field[..name.Length], name)) return false;
+        if (field.Length <= name.Length || !Ascii.EqualsIgnoreCase(field[..name.Length], name)) return false;
         var rest = field[name.Length..];
         int colon = rest.IndexOf((byte)':');
         if (colon < 0 || rest[..colon].IndexOfAnyExcept((byte)' ', (byte)'\t') >= 0) return false;

@@ -50,7 +50,7 @@ public sealed class MailAuthenticatorTests : IDisposable
 
     private byte[] Signed(byte[] message)
     {
-        var field = new DkimMessageSigner(TimeProvider.System, NullLogger.Instance).Sign(new MemoryStream(message), [_key.Key], MailAuthSettings.DefaultSignedHeaders);
+        var field = new DkimMessageSigner(TimeProvider.System).Sign(new MemoryStream(message), [_key.Key], MailAuthSettings.DefaultSignedHeaders);
         return Encoding.ASCII.GetBytes(field).Concat(message).ToArray();
     }
 

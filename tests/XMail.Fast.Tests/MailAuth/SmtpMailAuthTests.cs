@@ -38,7 +38,7 @@ public sealed class SmtpMailAuthTests : IDisposable
     });
 
     private byte[] Signed(byte[] message) =>
-        Encoding.ASCII.GetBytes(new DkimMessageSigner(TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance)
+        Encoding.ASCII.GetBytes(new DkimMessageSigner(TimeProvider.System)
             .Sign(new MemoryStream(message), [_key.Key], XMail.Fast.Core.MailAuth.MailAuthSettings.DefaultSignedHeaders)).Concat(message).ToArray();
 
     private static async Task<(string Mail, string Data)> SendAsync(LineClient c, string from, byte[] message)

@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Logging;
 using MimeKit;
 using MimeKit.Cryptography;
 
@@ -14,13 +13,8 @@ public sealed class DkimMessageSigner
 {
     private static readonly FormatOptions Crlf = new() { NewLineFormat = NewLineFormat.Dos };
     private readonly TimeProvider _time;
-    private readonly ILogger _log;
 
-    public DkimMessageSigner(TimeProvider time, ILogger log)
-    {
-        _time = time;
-        _log = log;
-    }
+    public DkimMessageSigner(TimeProvider time) => _time = time;
 
     /// <param name="message">The message (header and body), positioned at its first byte; left open.</param>
     public string Sign(Stream message, IReadOnlyList<DkimSigningKey> keys, string signedHeaders,

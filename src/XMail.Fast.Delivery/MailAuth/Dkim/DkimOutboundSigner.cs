@@ -20,13 +20,14 @@ public sealed class DkimOutboundSigner
     private readonly DkimMessageSigner _signer;
     private readonly ILogger _log;
     private readonly ConditionalWeakTable<SpoolMessage, byte[]> _signed = new();
+    private (ServerConfig Config, MailAuthSettings Settings)? _settings;
 
     public DkimOutboundSigner(MailServerContext ctx, DkimKeyStore keys)
     {
         _ctx = ctx;
         _keys = keys;
         _log = ctx.Loggers.CreateLogger("XMail.DKIM");
-        _signer = new DkimMessageSigner(ctx.Time, _log);
+        _signer = new DkimMessageSigner(ctx.Time);
     }
 
     public DkimKeyStore Keys => _keys;
@@ -34,7 +35,7 @@ public sealed class DkimOutboundSigner
     /// <summary>The DKIM-Signature fields for <paramref name="message"/> (empty: not signed).</summary>
     public ReadOnlyMemory<byte> SignatureFor(SpoolMessage message)
     {
-        var settings = MailAuthSettings.From(_ctx.Config);
+        var settings = Settings();
         if (!settings.DkimSign) return ReadOnlyMemory<byte>.Empty;
         if (_signed.TryGetValue(message, out var done)) return done;
         byte[] fields;
@@ -49,6 +50,16 @@ public sealed class DkimOutboundSigner
         }
         _signed.AddOrUpdate(message, fields);
         return fields;
+    }
+
+    /// <summary>The settings of the current server.tab snapshot, parsed once per snapshot.</summary>
+    private MailAuthSettings Settings()
+    {
+        var cfg = _ctx.Config;
+        if (_settings is { } s && ReferenceEquals(s.Config, cfg)) return s.Settings;
+        var fresh = MailAuthSettings.From(cfg);
+        _settings = (cfg, fresh);
+        return fresh;
     }
 
     private byte[] Sign(SpoolMessage message, MailAuthSettings settings)
