@@ -3,6 +3,7 @@ using XMail.Fast.LoadTest;
 // XMail.Fast load generator. Usage:
 //   XMail.Fast.LoadTest smtp --host 127.0.0.1 --port 25 --sessions 20 --messages 5000 --size 1024
 //                            [--to user@domain] [--from a@example.org] [--pipelining] [--starttls] [--per-connection K]
+//                            [--message FILE]  (send that message instead of a generated one)
 //   XMail.Fast.LoadTest connections --port 25 --connections 10000 [--pid SERVER_PID] [--timeout 60]
 if (args.Length == 0 || args[0] is not ("smtp" or "connections"))
 {

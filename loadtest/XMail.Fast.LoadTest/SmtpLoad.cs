@@ -24,7 +24,8 @@ internal static class SmtpLoad
         bool pipelining = a.ContainsKey("pipelining");
         bool starttls = a.ContainsKey("starttls");
 
-        var body = BuildBody(size);
+        // --message FILE: send that message (e.g. a DKIM-signed one) instead of a generated body of --size bytes.
+        var body = a.TryGetValue("message", out var file) ? FileBody(file) : BuildBody(size);
         int next = 0;
         var latencies = new long[messages];
         int done = 0, failed = 0;
@@ -105,6 +106,15 @@ internal static class SmtpLoad
         while (sb.Length < size) sb.Append("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789\r\n");
         sb.Append(".\r\n");
         return Encoding.ASCII.GetBytes(sb.ToString());
+    }
+
+    /// <summary>A message file as DATA: LF line ends made CRLF, leading dots doubled, the terminator appended.</summary>
+    private static byte[] FileBody(string path)
+    {
+        var text = File.ReadAllText(path, Encoding.Latin1).ReplaceLineEndings("\r\n");
+        if (!text.EndsWith("\r\n")) text += "\r\n";
+        text = (text.StartsWith('.') ? "." : "") + text.Replace("\r\n.", "\r\n..");
+        return Encoding.Latin1.GetBytes(text + ".\r\n");
     }
 
     /// <summary>Minimal reply reader: skips continuation lines and checks the final reply code.</summary>

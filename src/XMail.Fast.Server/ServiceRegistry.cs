@@ -38,9 +38,16 @@ internal static class ServiceRegistry
         // Remote delivery: DNS (also used by SMTP for RDNS/DNSBL/CheckMailerDomain through Core's IDnsResolver).
         services.AddSingleton(sp => new XMail.Fast.Delivery.Dns.DnsResolver(sp.GetRequiredService<MailServerContext>()));
         services.AddSingleton<XMail.Fast.Core.Dns.IDnsResolver>(sp => sp.GetRequiredService<XMail.Fast.Delivery.Dns.DnsResolver>());
+        // Sender authentication (SPF, DKIM, DMARC, ARC) for the SMTP session; DKIM keys for signing and CTRL.
+        services.AddSingleton<XMail.Fast.Core.MailAuth.IMailAuthenticator>(sp => new XMail.Fast.Delivery.MailAuth.MailAuthenticator(
+            sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>()));
+        services.AddSingleton(sp => new XMail.Fast.Delivery.MailAuth.Dkim.DkimKeyStore(sp.GetRequiredService<MailServerContext>()));
+        services.AddSingleton<XMail.Fast.Core.MailAuth.IDkimKeyAdmin>(sp => new XMail.Fast.Delivery.MailAuth.Dkim.DkimKeyAdmin(
+            sp.GetRequiredService<XMail.Fast.Delivery.MailAuth.Dkim.DkimKeyStore>(), sp.GetRequiredService<MailServerContext>().Loggers.CreateLogger("XMail.DKIM")));
         services.AddSingleton<SmtpConnectionHandler>();
-        // Delivery: SMAIL workers + retries (spool recovery at start) with the remote SMTP client, LMAIL.
-        services.AddSingleton(sp => new RemoteMailer(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>()));
+        // Delivery: SMAIL workers + retries (spool recovery at start) with the remote SMTP client (DKIM-signing), LMAIL.
+        services.AddSingleton(sp => new RemoteMailer(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Core.Dns.IDnsResolver>(),
+            new XMail.Fast.Delivery.MailAuth.Dkim.DkimOutboundSigner(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<XMail.Fast.Delivery.MailAuth.Dkim.DkimKeyStore>())));
         services.AddSingleton(sp => new SmailService(sp.GetRequiredService<MailServerContext>(), sp.GetRequiredService<RemoteMailer>()));
         services.AddHostedService(sp => sp.GetRequiredService<SmailService>());
         services.AddHostedService<LmailService>();

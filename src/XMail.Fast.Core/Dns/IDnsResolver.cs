@@ -35,12 +35,15 @@ public interface IDnsResolver
     /// <summary>The addresses of a host name in the order -M4/-M5/-M6/-M7 asks for.</summary>
     ValueTask<DnsAnswer<IPAddress>> HostAddressesAsync(string host, CancellationToken ct = default);
 
-    /// <summary>Plain A records (DNSBL lookups such as 2.0.0.127.zen.example).</summary>
+    /// <summary>Plain A records (DNSBL lookups such as 2.0.0.127.zen.example, SPF a/mx/exists).</summary>
     ValueTask<DnsAnswer<IPAddress>> IPv4Async(string name, CancellationToken ct = default);
+
+    /// <summary>Plain AAAA records (SPF a/mx for an IPv6 client).</summary>
+    ValueTask<DnsAnswer<IPAddress>> IPv6Async(string name, CancellationToken ct = default);
 
     /// <summary>PTR names of an address (without the trailing dot).</summary>
     ValueTask<DnsAnswer<string>> ReverseAsync(IPAddress address, CancellationToken ct = default);
 
-    /// <summary>TXT strings of a name (each record's strings concatenated).</summary>
+    /// <summary>TXT records of a name, one value per record with its strings concatenated (RFC 7208 3.3, RFC 6376 3.6.2.2).</summary>
     ValueTask<DnsAnswer<string>> TxtAsync(string name, CancellationToken ct = default);
 }

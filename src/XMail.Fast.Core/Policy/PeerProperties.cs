@@ -2,7 +2,7 @@ namespace XMail.Fast.Core.Policy;
 
 /// <summary>smtp.ipprop.tab / smtp.hnprop.tab variables for one peer ("SMTP.IPPROP.TAB").</summary>
 public sealed record PeerProperties(bool WhiteList = false, bool EaseTls = false, bool? SenderDomainCheck = null,
-    bool NoAuth = false, bool EnableVrfy = false, bool EnableEtrn = false)
+    bool NoAuth = false, bool EnableVrfy = false, bool EnableEtrn = false, bool? MailAuthCheck = null)
 {
     public static readonly PeerProperties None = new();
 
@@ -24,6 +24,8 @@ public sealed record PeerProperties(bool WhiteList = false, bool EaseTls = false
                 "noauth" => p with { NoAuth = on },
                 "enablevrfy" => p with { EnableVrfy = on },
                 "enableetrn" => p with { EnableEtrn = on },
+                // XMail.Fast: MailAuthCheck=0 exempts the peer from SPF/DKIM/DMARC/ARC checks.
+                "mailauthcheck" => p with { MailAuthCheck = on },
                 _ => p,
             };
         }
@@ -31,5 +33,5 @@ public sealed record PeerProperties(bool WhiteList = false, bool EaseTls = false
     }
 
     public PeerProperties Merge(PeerProperties o) => new(WhiteList || o.WhiteList, EaseTls || o.EaseTls,
-        o.SenderDomainCheck ?? SenderDomainCheck, NoAuth || o.NoAuth, EnableVrfy || o.EnableVrfy, EnableEtrn || o.EnableEtrn);
+        o.SenderDomainCheck ?? SenderDomainCheck, NoAuth || o.NoAuth, EnableVrfy || o.EnableVrfy, EnableEtrn || o.EnableEtrn, o.MailAuthCheck ?? MailAuthCheck);
 }

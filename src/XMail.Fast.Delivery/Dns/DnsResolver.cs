@@ -90,6 +90,8 @@ public sealed class DnsResolver : IDnsResolver
     public ValueTask<DnsAnswer<IPAddress>> IPv4Async(string name, CancellationToken ct = default) =>
         CachedAsync(Normalize(name), QueryType.A, static r => r.Answers.ARecords().Select(a => a.Address).ToArray(), ct);
 
+    public ValueTask<DnsAnswer<IPAddress>> IPv6Async(string name, CancellationToken ct = default) => AaaaAsync(Normalize(name), ct);
+
     private ValueTask<DnsAnswer<IPAddress>> AaaaAsync(string name, CancellationToken ct) =>
         CachedAsync(name, QueryType.AAAA, static r => r.Answers.AaaaRecords().Select(a => a.Address).ToArray(), ct);
 
@@ -197,6 +199,12 @@ public sealed class DnsResolver : IDnsResolver
             catch (OperationCanceledException) when (!ct.IsCancellationRequested)
             {
                 _log.LogDebug("DNS {Type} {Name}: timed out", type, name);
+            }
+            catch (ArgumentException ex)
+            {
+                // A name no query can carry (a label over 63 bytes, an empty label): no such name anywhere.
+                _log.LogDebug("DNS {Type} {Name}: {Error}", type, name, ex.Message);
+                return (DnsStatus.NotFound, null);
             }
         }
         return (DnsStatus.TempFail, null);

@@ -6,6 +6,9 @@ namespace XMail.Fast.Delivery.Remote;
 /// </summary>
 public sealed record RemoteEnvelope(string SpoolPath, long DataOffset, string MailFrom, bool Body8Bit = false, string MessageId = "")
 {
+    /// <summary>Header fields sent before the spool file's message (DKIM-Signature), CRLF-terminated; usually empty.</summary>
+    public ReadOnlyMemory<byte> HeaderPrefix { get; init; }
+
     /// <summary>From a spool file header; the reverse path can be replaced (lredirect impersonates the recipient).</summary>
     public static RemoteEnvelope FromSpool(string path, Core.Spool.SpoolHeader header, string? sender = null) =>
         new(path, header.DataOffset, sender ?? header.MailFrom,

@@ -23,6 +23,7 @@ public sealed class RemoteMailer : IAsyncDisposable
     private static readonly TimeSpan HeloCacheTime = TimeSpan.FromMinutes(10);
 
     private readonly IDnsResolver _dns;
+    private readonly MailAuth.Dkim.DkimOutboundSigner? _dkim;
     private readonly RemoteRouter _router;
     private readonly ClientAuthTable _auth;
     private readonly Func<ServerConfig> _config;
@@ -37,8 +38,9 @@ public sealed class RemoteMailer : IAsyncDisposable
     public RemoteMailer(IDnsResolver dns, RemoteRouter router, ClientAuthTable auth, Func<ServerConfig> config,
         TimeProvider? time = null, ILogger? log = null, SmtpClientTimeouts? timeouts = null,
         TimeSpan? idleTimeout = null, int maxIdlePerServer = 32, int maxConnectionsPerHost = SmtpConnectionPool.DefaultMaxConnectionsPerHost,
-        PeerCertificateVerifier? tls = null)
+        PeerCertificateVerifier? tls = null, MailAuth.Dkim.DkimOutboundSigner? dkim = null)
     {
+        _dkim = dkim;
         _dns = dns;
         _router = router;
         _auth = auth;
@@ -50,10 +52,11 @@ public sealed class RemoteMailer : IAsyncDisposable
         _tls = tls ?? new PeerCertificateVerifier(config, null, _time, _log);
     }
 
-    public RemoteMailer(MailServerContext context, IDnsResolver dns)
+    public RemoteMailer(MailServerContext context, IDnsResolver dns, MailAuth.Dkim.DkimOutboundSigner? dkim = null)
         : this(dns, new RemoteRouter(context), new ClientAuthTable(context.Root), () => context.Config, context.Time,
                context.Loggers.CreateLogger("XMail.Remote"),
-               tls: new PeerCertificateVerifier(() => context.Config, context.Root.Path, context.Time, context.Loggers.CreateLogger("XMail.TLS")))
+               tls: new PeerCertificateVerifier(() => context.Config, context.Root.Path, context.Time, context.Loggers.CreateLogger("XMail.TLS")),
+               dkim: dkim)
     {
     }
 
@@ -71,9 +74,13 @@ public sealed class RemoteMailer : IAsyncDisposable
     /// Delivers a spool message to remote recipients on <paramref name="route"/>, <paramref name="sender"/> as the
     /// reverse path (lredirect impersonates the recipient). One outcome per recipient, in order; throws only when cancelled.
     /// </summary>
-    public Task<RecipientOutcome[]> DeliverAsync(SpoolMessage message, string sender, IReadOnlyList<string> recipients, RemoteRoute route, CancellationToken ct) =>
-        SendAsync(RemoteEnvelope.FromSpool(message.FilePath, message.Header, sender), recipients,
-            route.Kind == RemoteRouteKind.Relays ? route.Relays ?? "" : null, ct);
+    public Task<RecipientOutcome[]> DeliverAsync(SpoolMessage message, string sender, IReadOnlyList<string> recipients, RemoteRoute route, CancellationToken ct)
+    {
+        var envelope = RemoteEnvelope.FromSpool(message.FilePath, message.Header, sender);
+        // DKIM signs once per message pass: every remote recipient's copy carries the same signature.
+        if (_dkim is not null) envelope = envelope with { HeaderPrefix = _dkim.SignatureFor(message) };
+        return SendAsync(envelope, recipients, route.Kind == RemoteRouteKind.Relays ? route.Relays ?? "" : null, ct);
+    }
 
     /// <summary>
     /// Delivers to <paramref name="recipients"/> (plain or source-routed addresses) by normal routing, or through
@@ -95,7 +102,7 @@ public sealed class RemoteMailer : IAsyncDisposable
         }
         using (body)
         {
-            long size = Math.Max(0, RandomAccess.GetLength(body) - envelope.DataOffset);
+            long size = Math.Max(0, RandomAccess.GetLength(body) - envelope.DataOffset) + envelope.HeaderPrefix.Length;
             if (relays is not null)
             {
                 await SendGroupAsync(envelope, body, size, recipients, Enumerable.Range(0, recipients.Count).ToList(), _router.Relay(relays), outcomes, ct).ConfigureAwait(false);
@@ -219,7 +226,7 @@ public sealed class RemoteMailer : IAsyncDisposable
                 SmtpTransaction.Result result;
                 try
                 {
-                    result = await SmtpTransaction.RunAsync(c, mailFrom, size, envelope.Body8Bit, targets, body, envelope.DataOffset, replies, ct).ConfigureAwait(false);
+                    result = await SmtpTransaction.RunAsync(c, mailFrom, size, envelope.Body8Bit, targets, body, envelope.DataOffset, envelope.HeaderPrefix, replies, ct).ConfigureAwait(false);
                 }
                 catch (SmtpClientException ex)
                 {

@@ -248,15 +248,17 @@ internal sealed class SmtpClientConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Streams the message part of a spool file through <see cref="DotStuffer"/> (dot-stuffed, every line ending in
+    /// Streams <paramref name="headerPrefix"/> (fields added on the way out, such as DKIM-Signature, CRLF-terminated)
+    /// and then the message part of a spool file through <see cref="DotStuffer"/> (dot-stuffed, every line ending in
     /// CRLF), then the terminating ".CRLF".
     /// </summary>
-    public async Task SendBodyAsync(SafeFileHandle file, long offset, CancellationToken ct)
+    public async Task SendBodyAsync(SafeFileHandle file, long offset, CancellationToken ct, ReadOnlyMemory<byte> headerPrefix = default)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(32 * 1024);
         try
         {
             var stuffer = DotStuffer.Create();
+            if (!headerPrefix.IsEmpty) stuffer.Write(headerPrefix.Span, _out);
             long length = RandomAccess.GetLength(file);
             while (offset < length)
             {

@@ -22,7 +22,7 @@ internal static class SmtpTransaction
     public readonly record struct Result(Stage Stage, int Code, string? Text);
 
     public static async Task<Result> RunAsync(SmtpClientConnection c, string mailFrom, long size, bool body8Bit, IReadOnlyList<string> rcptTo,
-        SafeFileHandle body, long dataOffset, RecipientReply[] replies, CancellationToken ct)
+        SafeFileHandle body, long dataOffset, ReadOnlyMemory<byte> headerPrefix, RecipientReply[] replies, CancellationToken ct)
     {
         bool pipelining = (c.Extensions & SmtpExtensions.Pipelining) != 0;
         c.WriteMailFrom(mailFrom, size, body8Bit);
@@ -92,7 +92,7 @@ internal static class SmtpTransaction
             }
         }
 
-        await c.SendBodyAsync(body, dataOffset, ct).ConfigureAwait(false);
+        await c.SendBodyAsync(body, dataOffset, ct, headerPrefix).ConfigureAwait(false);
         await c.FlushAsync(ct).ConfigureAwait(false);
         int final = await c.ReadReplyAsync(ct, keepText: true, data: true).ConfigureAwait(false);
         return new Result(Stage.Done, final, c.ReplyText);

@@ -67,6 +67,10 @@ internal static class CtrlCommandTable
         new("frozgetlog", 4, 4, CtrlSpoolCommands.FrozGetLog),
         new("frozgetmsg", 4, 4, CtrlSpoolCommands.FrozGetMsg),
         new("etrn", 2, Any, CtrlSpoolCommands.Etrn),
+        new("dkimkeyadd", 3, 4, CtrlDkimCommands.Add),
+        new("dkimkeydel", 3, 3, CtrlDkimCommands.Delete),
+        new("dkimkeylist", 1, 2, CtrlDkimCommands.List),
+        new("dkimkeytxt", 3, 3, CtrlDkimCommands.Txt),
         new("noop", 1, 1, static async (s, _) => { await s.OkAsync().ConfigureAwait(false); return true; }),
         new("quit", 1, 1, static async (s, _) => { await s.OkAsync().ConfigureAwait(false); return false; }),
     }.ToDictionary(c => c.Name, StringComparer.OrdinalIgnoreCase);

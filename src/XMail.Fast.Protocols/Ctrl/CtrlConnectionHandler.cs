@@ -14,10 +14,10 @@ public sealed class CtrlConnectionHandler : SessionListener
     private readonly CtrlServices _services;
     private readonly SessionGate _gate = new();
 
-    public CtrlConnectionHandler(MailServerContext context, ServerCertificate certificate)
+    public CtrlConnectionHandler(MailServerContext context, ServerCertificate certificate, Core.MailAuth.IDkimKeyAdmin? dkimKeys = null)
         : base(certificate, context.Loggers.CreateLogger("XMail.CTRL"))
     {
-        _services = new CtrlServices(context, certificate, Log);
+        _services = new CtrlServices(context, certificate, Log, dkimKeys);
     }
 
     private protected override CommandSession CreateSession(SessionTransport transport) =>

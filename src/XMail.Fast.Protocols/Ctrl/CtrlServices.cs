@@ -10,8 +10,9 @@ namespace XMail.Fast.Protocols.Ctrl;
 /// <summary>What every CTRL session of one server shares: the Core stores the commands work on, the tables, the log.</summary>
 internal sealed class CtrlServices
 {
-    public CtrlServices(MailServerContext context, ServerCertificate certificate, ILogger log)
+    public CtrlServices(MailServerContext context, ServerCertificate certificate, ILogger log, Core.MailAuth.IDkimKeyAdmin? dkimKeys = null)
     {
+        DkimKeys = dkimKeys;
         Context = context;
         Certificate = certificate;
         Log = log;
@@ -30,6 +31,8 @@ internal sealed class CtrlServices
     public Pop3LinkStore Pop3Links { get; }
     public FrozenQueue Frozen { get; }
     public CtrlLog FileLog { get; }
+    /// <summary>DKIM signing keys (dkimkey* commands); null when the server runs without them.</summary>
+    public Core.MailAuth.IDkimKeyAdmin? DkimKeys { get; }
 
     /// <summary>-Cl: CTRL logging enabled.</summary>
     public bool LogEnabled => Context.Options.Ctrl.Log;

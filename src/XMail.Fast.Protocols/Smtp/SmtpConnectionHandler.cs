@@ -21,10 +21,13 @@ public sealed class SmtpConnectionHandler : SessionListener
     private readonly DiskSpaceGuard _disk;
     private readonly SessionGate _smtpGate = new();
     private readonly SessionGate _smtpsGate = new();
+    private readonly XMail.Fast.Core.MailAuth.IMailAuthenticator? _mailAuth;
 
-    public SmtpConnectionHandler(MailServerContext ctx, ServerCertificate certs, XMail.Fast.Core.Dns.IDnsResolver? dns = null)
+    public SmtpConnectionHandler(MailServerContext ctx, ServerCertificate certs, XMail.Fast.Core.Dns.IDnsResolver? dns = null,
+        XMail.Fast.Core.MailAuth.IMailAuthenticator? mailAuth = null)
         : base(certs, ctx.Loggers.CreateLogger("XMail.SMTP"))
     {
+        _mailAuth = mailAuth;
         _ctx = ctx;
         _certs = certs;
         _policy = new SmtpPolicy(ctx, dns);
@@ -39,7 +42,8 @@ public sealed class SmtpConnectionHandler : SessionListener
     private protected override CommandSession CreateSession(SessionTransport transport)
     {
         var limits = SmtpLimits.From(_ctx.Options, Service(transport.Tag), _ctx.Config);
-        return new SmtpSession(_ctx, transport, _certs, _policy, _auth, _filters, _extAuth, _disk, Log, limits);
+        var senderAuth = _mailAuth is null ? null : new SmtpSenderAuth(_mailAuth, _policy, Log);
+        return new SmtpSession(_ctx, transport, _certs, _policy, _auth, _filters, _extAuth, _disk, Log, limits, senderAuth);
     }
 
     private protected override SessionGate GateFor(ListenerTag tag) => tag.ImplicitTls ? _smtpsGate : _smtpGate;

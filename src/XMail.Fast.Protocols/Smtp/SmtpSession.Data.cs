@@ -81,6 +81,15 @@ internal sealed partial class SmtpSession
         try
         {
             draft.Close();
+            // Before the post-data filters: they see Authentication-Results, and a DMARC refusal costs them nothing.
+            if (_senderAuth is not null && await _senderAuth.AtEndOfDataAsync(_peer, draft.TempPath, _messageId, _from!, _t.Closed).ConfigureAwait(false) is { } authRefusal)
+            {
+                _log.LogInformation("SMTP {Peer}: message {Id} from <{From}> refused: {Reply}", _peer.Address, _messageId, from, authRefusal);
+                CountRejection("data", authRefusal);
+                Error(authRefusal);
+                ResetTransaction();
+                return;
+            }
             if (_filters.HasPostData)
             {
                 var post = await _filters.PostDataAsync(this, draft.TempPath).ConfigureAwait(false);

@@ -27,9 +27,13 @@ internal sealed partial class SmtpSession : CommandSession
     private readonly ILogger _log;
     private readonly SmtpLimits _limits;
     private readonly SmtpPeer _peer;
+    private readonly SmtpSenderAuth? _senderAuth;
     private readonly string _domain;
     private readonly string _timestamp;
     private SmtpState _state = SmtpState.Connected;
+    // RFC 2034: the command being answered decides the enhanced code; Helo until the first command (the greeting has none).
+    private SmtpCommand _command = SmtpCommand.Helo;
+    private readonly bool _enhanced;
     private int _errors;
 
     // The current transaction.
@@ -39,9 +43,11 @@ internal sealed partial class SmtpSession : CommandSession
     private readonly List<AcceptedRecipient> _rcpts = new();
 
     public SmtpSession(MailServerContext ctx, SessionTransport transport, ServerCertificate certs, SmtpPolicy policy,
-        SmtpAuthenticator auth, SmtpFilters filters, SmtpExternalAuth extAuth, DiskSpaceGuard disk, ILogger log, SmtpLimits limits)
+        SmtpAuthenticator auth, SmtpFilters filters, SmtpExternalAuth extAuth, DiskSpaceGuard disk, ILogger log, SmtpLimits limits,
+        SmtpSenderAuth? senderAuth = null)
         : base(transport, limits.Session, ctx.Time)
     {
+        _senderAuth = senderAuth;
         _ctx = ctx;
         _t = transport;
         _certs = certs;
@@ -54,12 +60,13 @@ internal sealed partial class SmtpSession : CommandSession
         _limits = limits;
         _peer = new SmtpPeer(transport.Remote, transport.Local);
         _domain = ctx.Config.SmtpServerDomain;
+        _enhanced = ctx.Config.GetBool("SmtpEnhancedStatusCodes", false);
         // Also the CRAM-MD5 challenge (observed: the challenge is the greeting timestamp).
         _timestamp = $"<{ctx.Time.GetUtcNow().ToUnixTimeSeconds()}.{Random.Shared.NextInt64(1, long.MaxValue)}@{_domain}>";
     }
 
     public override string BusyReply => SmtpReplies.Busy;
-    public override string TimeoutReply => SmtpReplies.Timeout;
+    public override string TimeoutReply => Enhanced(SmtpReplies.Timeout);
 
     /// <summary>The connect stage of the policy: smtp.ipmap.tab first, then the client checks (spammers, DNS maps, RDNS).</summary>
     public override async ValueTask<Refusal?> CheckAccessAsync()
@@ -106,6 +113,7 @@ internal sealed partial class SmtpSession : CommandSession
             return;
         }
         var cmd = SmtpCommandParser.Parse(line, out int argAt);
+        _command = cmd;
         if (cmd == SmtpCommand.Unknown)
         {
             Error(SmtpReplies.Unrecognized);
@@ -166,13 +174,17 @@ internal sealed partial class SmtpSession : CommandSession
 
     // ------------------------------------------------------------------ replies
 
-    private void Reply(string line) => _t.BufferLine(line);
+    private void Reply(string line) => _t.BufferLine(Enhanced(line));
+
+    /// <summary>SmtpEnhancedStatusCodes: the one place replies get their RFC 3463 code (none on HELO/EHLO replies).</summary>
+    private string Enhanced(string line) =>
+        _enhanced && _command is not (SmtpCommand.Helo or SmtpCommand.Ehlo) ? EnhancedStatusCodes.Apply(line, _command) : line;
 
     /// <summary>An error reply: counts toward SMTP-MaxErrors and carries CustomSMTPMessage.</summary>
     private void Error(string line)
     {
         _errors++;
-        _t.BufferLine(WithCustomMessage(line));
+        _t.BufferLine(Enhanced(WithCustomMessage(line)));
     }
 
     private string WithCustomMessage(string line) =>
@@ -211,6 +223,7 @@ internal sealed partial class SmtpSession : CommandSession
         Reply("250-ETRN");
         Reply("250-8BITMIME");
         Reply("250-PIPELINING");
+        if (_enhanced) Reply("250-ENHANCEDSTATUSCODES");
         if (AdvertisedAuths() is { Length: > 0 } auths) Reply("250-AUTH " + auths);
         bool tls = TlsUpgrade.Check(_t, cfg.EnableSmtpTls, _certs) == TlsRefusal.None;
         var size = max > 0 ? "SIZE " + max : "SIZE";
@@ -242,6 +255,13 @@ internal sealed partial class SmtpSession : CommandSession
             _log.LogInformation("SMTP {Peer}: MAIL FROM:<{From}> refused: {Reply}", _peer.Address, path!.Address, verdict.Reply);
             CountRejection("mail", verdict.Reply!);
             Error(verdict.Reply!);
+            return;
+        }
+        if (_senderAuth is not null && await _senderAuth.AtMailAsync(_peer, path!, _t.Closed).ConfigureAwait(false) is { } spfRefusal)
+        {
+            _log.LogInformation("SMTP {Peer}: MAIL FROM:<{From}> refused: {Reply}", _peer.Address, path!.Address, spfRefusal);
+            CountRejection("mail", spfRefusal);
+            Error(spfRefusal);
             return;
         }
         _from = path;
